@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The whole test suite: static checks, then unit, sandbox and engine tests in one node:test run.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+cd "$PF_ROOT"
+bash scripts/setup.sh
+npm run --silent typecheck
+npm run --silent lint
+npm run --silent format:check
+# Engine tests get their own backend and PULUMI_HOME per test; nothing leaks between runs.
+node --test --test-concurrency="${PF_TEST_CONCURRENCY:-2}" "dist/test/**/*.test.js"

@@ -1,0 +1,3 @@
+// pulumi-freebsd: Pulumi resources for FreeBSD hosts reached over SSH.
+export * as local from "./local";
+export { FreeBSDResource } from "./provider";

@@ -1,0 +1,1 @@
+export { File, type FileArgs } from "./file";

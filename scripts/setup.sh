@@ -8,7 +8,8 @@ cd "$PF_ROOT"
 
 # Debian packages: the sandbox host is a real sshd on loopback.
 need=()
-for pkg in openssh-client openssh-server; do
+# tcsh: the quoting tests prove commands survive a csh-family login shell.
+for pkg in openssh-client openssh-server tcsh; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

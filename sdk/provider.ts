@@ -24,9 +24,16 @@ const providers = new Map<string, pulumi.dynamic.ResourceProvider>();
  * resource type `pulumi-nodejs:dynamic/zfs:Dataset`). `secretOutputs` are kept secret in state whatever
  * the inputs were; the connection always is.
  */
+/** "project/stack/Type/name": unique per stack, stable across runs. */
+export function ownerOf(type: string, name: string): string {
+  return `${pulumi.getProject()}/${pulumi.getStack()}/${type}/${name}`;
+}
+
 export abstract class FreeBSDResource extends pulumi.dynamic.Resource {
   /** The schema version of the outputs in state; the runtime migrates older ones. */
   declare public readonly schemaVersion: pulumi.Output<number>;
+  /** The ownership marker this resource puts on what it creates. */
+  declare public readonly owner: pulumi.Output<string>;
 
   protected constructor(
     area: string,
@@ -43,6 +50,16 @@ export abstract class FreeBSDResource extends pulumi.dynamic.Resource {
       providers.set(kind, provider);
     }
     const secrets = { additionalSecretOutputs: [...new Set(["connection", ...secretOutputs])] };
-    super(provider, name, { schemaVersion: undefined, ...props }, pulumi.mergeOptions(opts, secrets), area, type);
+    // The ownership marker that objects on a host carry (a ZFS user property, a header line in a file):
+    // which stack and resource made them. Kinds refuse to destroy what does not carry it.
+    const owner = ownerOf(type, name);
+    super(
+      provider,
+      name,
+      { schemaVersion: undefined, owner, ...props },
+      pulumi.mergeOptions(opts, secrets),
+      area,
+      type,
+    );
   }
 }

@@ -7,6 +7,7 @@ import { checkWith } from "../check";
 import type { DiffResult, ResourceKind } from "../resource";
 
 const inputsSchema = z.object({
+  owner: z.string(),
   path: z.string().refine((p) => path.isAbsolute(p), { message: "must be an absolute path" }),
   content: z.string(),
   mode: z

@@ -2,10 +2,10 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 
-const hostName = z
-  .string()
-  .min(1, "must not be empty")
-  .regex(/^[A-Za-z0-9._:%[\]-]+$/, "must be a host name or an IP address");
+const hostName = z.string().regex(/^[A-Za-z0-9._:%[\]-]+$/, "must be a host name or an IP address");
+
+/** One authorized_keys-format public key: type, base64 blob, optional comment. */
+const PUBLIC_KEY = /^(ssh-[a-z0-9-]+|ecdsa-sha2-nistp\d+|sk-[a-z0-9@.-]+)\s+[A-Za-z0-9+/]{20,}={0,2}(\s.*)?$/;
 
 const baseConnection = z.object({
   host: hostName,
@@ -20,10 +20,9 @@ const baseConnection = z.object({
   hostKey: z
     .union([z.string(), z.array(z.string())])
     .optional()
-    .refine(
-      (v) => v === undefined || (Array.isArray(v) ? v : [v]).every((k) => /^\S+ [A-Za-z0-9+/=]+/.test(k.trim())),
-      { message: 'must be public keys in authorized_keys format, e.g. "ssh-ed25519 AAAA…"' },
-    ),
+    .refine((v) => v === undefined || (Array.isArray(v) ? v : [v]).every((k) => PUBLIC_KEY.test(k.trim())), {
+      message: 'must be public keys in authorized_keys format, e.g. "ssh-ed25519 AAAA…"',
+    }),
   knownHosts: z.string().optional(),
   become: z.enum(["sudo", "doas"]).optional(),
   connectTimeout: z.number().int().min(1).max(600).optional(),

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The demo: a sandbox FreeBSD host, doctor, pulumi up with the real CLI, a look at the host, destroy.
+set -euo pipefail
+. "$(dirname "$0")/env.sh"
+cd "$PF_ROOT"
+bash scripts/setup.sh >&2
+node dist/examples/demo/main.js

@@ -15,6 +15,8 @@ export interface ToolContext {
   stdin(): string;
   out(text: string): void;
   err(text: string): void;
+  /** The command's environment, e.g. UNAME_r that uname(1) honours. */
+  env?(name: string): string | undefined;
 }
 
 /** A simulated tool returns its exit code. */
@@ -30,6 +32,7 @@ export function processContext(name: string, args: string[], state: StateStore, 
     stdin: () => (input ??= readFileSync(0, "utf8")),
     out: (text) => process.stdout.write(text),
     err: (text) => process.stderr.write(text),
+    env: (key) => process.env[key],
   };
 }
 

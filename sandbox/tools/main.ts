@@ -7,6 +7,13 @@ import { processContext, type Tool } from "./context";
 // Each tool is loaded only when called: a command costs one small module, not the whole simulator.
 const tools: Record<string, () => Tool> = {
   uname: () => require("./uname").uname,
+  "freebsd-version": () => require("./freebsd-version").freebsdVersion,
+  sysctl: () => require("./sysctl").sysctl,
+  sysrc: () => require("./sysrc").sysrc,
+  service: () => require("./service").service,
+  kldstat: () => require("./kldstat").kldstat,
+  kldload: () => require("./kldload").kldload,
+  pkg: () => require("./pkg").pkg,
 };
 
 export function toolNames(): string[] {

@@ -1,61 +1,40 @@
-// uname(1) as FreeBSD 14.2 prints it. Flags and their order: usr.bin/uname/uname.c (print order is
-// -s -n -r -v -m -p -i -K -U; -a means -snrvm... in that order with spaces).
+// uname(1) of FreeBSD 14 (usr.bin/uname/uname.c): getopt "abiKmnoprsUv", fields printed in the fixed order
+// s n r v m p i K U b separated by one space, -a meaning -mnrsv, -o an alias of -s, usage exit 1. -v is
+// kern.version with every newline and tab turned into a space, so it ends in a space ("… GENERIC  amd64").
+// UNAME_x environment variables override field x, as in the source.
 import type { Tool } from "./context";
-import { EX_USAGE } from "./context";
+import { systemFacts } from "./facts";
+import { getopt } from "./getopt";
 
-export interface UnameFacts {
-  sysname: string;
-  nodename: string;
-  release: string;
-  version: string;
-  machine: string;
-  processor: string;
-  ident: string;
-  kernvers: string;
-  uservers: string;
-}
-
-export function unameFacts(nodename: string): UnameFacts {
-  return {
-    sysname: "FreeBSD",
-    nodename,
-    release: "14.2-RELEASE-p1",
-    version: "FreeBSD 14.2-RELEASE-p1 GENERIC",
-    machine: "amd64",
-    processor: "amd64",
-    ident: "GENERIC",
-    kernvers: "1402000",
-    uservers: "1402000",
-  };
-}
+const ORDER = ["s", "n", "r", "v", "m", "p", "i", "K", "U", "b"] as const;
 
 export const uname: Tool = (ctx) => {
-  const facts = unameFacts(String(ctx.state.read().hostname ?? "sandbox.example.org"));
-  const order: Array<[string, keyof UnameFacts]> = [
-    ["s", "sysname"],
-    ["n", "nodename"],
-    ["r", "release"],
-    ["v", "version"],
-    ["m", "machine"],
-    ["p", "processor"],
-    ["i", "ident"],
-    ["K", "kernvers"],
-    ["U", "uservers"],
-  ];
+  const parsed = getopt("uname", ctx.args, "abiKmnoprsUv");
+  if (parsed.error !== undefined || parsed.operands.length > 0) {
+    ctx.err(`${parsed.error ?? ""}usage: uname [-abiKmnoprsUv]\n`);
+    return 1;
+  }
   const wanted = new Set<string>();
-  for (const arg of ctx.args) {
-    if (!/^-[snrvmpiKUaob]+$/.test(arg)) {
-      ctx.err("usage: uname [-abiKmnoprsUv]\n");
-      return EX_USAGE;
-    }
-    for (const flag of arg.slice(1)) {
-      if (flag === "a") ["s", "n", "r", "v", "m"].forEach((f) => wanted.add(f));
-      else if (flag === "o") wanted.add("s");
-      else if (flag === "b") continue;
-      else wanted.add(flag);
-    }
+  for (const { flag } of parsed.opts) {
+    if (flag === "a") for (const f of "mnrsv") wanted.add(f);
+    else wanted.add(flag === "o" ? "s" : flag);
   }
   if (wanted.size === 0) wanted.add("s");
-  ctx.out(order.filter(([flag]) => wanted.has(flag)).map(([, key]) => facts[key]).join(" ") + "\n");
+
+  const f = systemFacts(ctx.state.read());
+  const native: Record<(typeof ORDER)[number], string> = {
+    s: f.ostype,
+    n: f.hostname,
+    r: f.osrelease,
+    v: f.version.replace(/[\n\t]/g, " "),
+    m: f.machine,
+    p: f.machineArch,
+    i: f.ident,
+    K: String(f.osreldate),
+    U: String(f.userVersion),
+    b: f.buildId,
+  };
+  const fields = ORDER.filter((flag) => wanted.has(flag)).map((flag) => ctx.env?.(`UNAME_${flag}`) ?? native[flag]);
+  ctx.out(`${fields.join(" ")}\n`);
   return 0;
 };

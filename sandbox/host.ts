@@ -219,12 +219,14 @@ function sandboxOf(record: SandboxRecord, stopOnExit: boolean): Sandbox {
       });
     }
   }
+  let stopped: Promise<void> | undefined;
   return {
     root: record.root,
     hosts: record.hosts.map((h) => new SandboxHost(h)),
-    async stop() {
+    // Once only: a namespace name freed by this stop may belong to another sandbox a moment later.
+    stop() {
       live.delete(record);
-      await stopRecord(record);
+      return (stopped ??= stopRecord(record));
     },
   };
 }

@@ -56,6 +56,10 @@ export function renderSshdConfig(f: SshdFiles, listen: string, forceCommand: str
     "MaxStartups 100:30:200",
     // This machine's root must not leak into the simulated host: no ~/.ssh/rc, no motd, no lastlog.
     "PermitUserRC no",
+    // sshd starts the ForceCommand through this machine's root login shell; bash then reads ~/.bashrc when
+    // it believes it is the first shell of an SSH session (SHLVL < 2). That file belongs to this machine
+    // (here it runs pyenv, which can block a minute on its lock), not to the simulated FreeBSD host.
+    "SetEnv SHLVL=1",
     "PrintMotd no",
     "PrintLastLog no",
     "X11Forwarding no",

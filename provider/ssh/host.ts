@@ -74,24 +74,39 @@ interface RawResult {
   durationMs: number;
 }
 
+/** How long after the remote limit the local side gives up on a silent connection. */
+const LOCAL_GRACE_MS = 10_000;
+
 async function runSsh(ssh: SshInvocation, args: string[], input: string | Buffer | undefined, timeoutMs: number) {
   const { execa } = await import("execa");
   const started = Date.now();
-  const result = await execa("ssh", [...ssh.options, ...args], {
+  const subprocess = execa("ssh", [...ssh.options, ...args], {
     input: input ?? "",
-    timeout: timeoutMs,
     reject: false,
     stripFinalNewline: false,
     env: ssh.env,
     encoding: "utf8",
   });
+  // A backstop for a connection that hangs: kill the client and stop waiting for its pipes, which a
+  // multiplexed session shares with the master connection.
+  let localTimeout = false;
+  const timer = setTimeout(() => {
+    localTimeout = true;
+    subprocess.kill("SIGKILL");
+    subprocess.stdout?.destroy();
+    subprocess.stderr?.destroy();
+  }, timeoutMs + LOCAL_GRACE_MS);
+  const result = await subprocess;
+  clearTimeout(timer);
+  const durationMs = Date.now() - started;
   const raw: RawResult = {
     stdout: String(result.stdout ?? ""),
     stderr: String(result.stderr ?? ""),
-    exitCode: result.exitCode,
-    signal: result.signal ?? undefined,
-    timedOut: result.timedOut === true,
-    durationMs: Date.now() - started,
+    exitCode: localTimeout ? undefined : result.exitCode,
+    signal: localTimeout ? undefined : (result.signal ?? undefined),
+    // timeout(1) exits 124 when it had to stop the command.
+    timedOut: localTimeout || (result.exitCode === 124 && durationMs >= timeoutMs - 1000),
+    durationMs,
   };
   return raw;
 }
@@ -119,7 +134,8 @@ export class Host {
 
   /** Runs a /bin/sh script built from quoted words (see shellJoin); the login shell never parses it. */
   async script(script: string, opts: RunOptions = {}): Promise<CommandResult> {
-    const command = remoteCommand(script, this.connection.become);
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const command = remoteCommand(script, this.connection.become, timeoutMs / 1000);
     const secrets = opts.secrets ?? [];
     const okExitCodes = opts.okExitCodes ?? [0];
     const attempts = opts.retry === "safe" ? RETRY_DELAYS_MS.length + 1 : 1;
@@ -127,12 +143,7 @@ export class Host {
       const raw = await this.sessions.use(async () => {
         await this.ensureMaster();
         transportCounters.commandsRun++;
-        return runSsh(
-          this.ssh,
-          ["-o", "ControlMaster=no", this.ssh.destination, command],
-          opts.stdin,
-          opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        );
+        return runSsh(this.ssh, ["-o", "ControlMaster=no", this.ssh.destination, command], opts.stdin, timeoutMs);
       });
       const transport = raw.exitCode === 255 && !raw.timedOut;
       if (!raw.timedOut && raw.exitCode !== undefined && okExitCodes.includes(raw.exitCode)) {

@@ -29,8 +29,11 @@ export function shellJoin(argv: readonly string[]): string {
  * to what csh reads like sh: single-quoted text without newlines or `!` (csh history). A script that has either
  * travels encoded for `printf %b`, which turns it back into the exact bytes before sh evaluates it.
  */
-export function remoteCommand(script: string, become?: "sudo" | "doas"): string {
-  const prefix = become === undefined ? "" : `${become} -n `;
+export function remoteCommand(script: string, become?: "sudo" | "doas", timeoutSeconds?: number): string {
+  // timeout(1) (FreeBSD base, GNU coreutils alike) ends a hung command on the host itself: killing the local
+  // ssh client would not, since a multiplexed session's descriptors live on in the master connection.
+  const limit = timeoutSeconds === undefined ? "" : `timeout -k 5 ${Math.max(1, Math.ceil(timeoutSeconds))} `;
+  const prefix = (become === undefined ? "" : `${become} -n `) + limit;
   if (!/[\n!\r]/.test(script)) return `${prefix}/bin/sh -c ${quote(script)}`;
   return `${prefix}/bin/sh -c ${quote(`eval "$(printf %b ${quote(encodeForPrintf(script))})"`)}`;
 }

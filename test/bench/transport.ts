@@ -2,8 +2,6 @@
 // the way a connection-per-command tool works, on a sandbox host behind injected latency.
 //
 //   node dist/test/bench/transport.js [--commands N] [--latency MS]
-import { writeFileSync } from "node:fs";
-import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { execa } from "execa";
 import { closeAllHosts, hostFor, transportCounters } from "../../provider/ssh";
@@ -29,8 +27,7 @@ async function main(): Promise<void> {
     const oursConnections = transportCounters.connectionsOpened;
 
     // Theirs: a fresh ssh process and connection per command, same keys and pinning.
-    const knownHosts = path.join(box.dir, "bench-known-hosts");
-    writeFileSync(knownHosts, `[${conn.host}]:${conn.port} ${String(conn.hostKey).trim()}\n`);
+    const knownHosts = box.knownHostsFile;
     const fresh = [
       "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", `UserKnownHostsFile=${knownHosts}`,
       "-o", "ControlMaster=no", "-o", "ControlPath=none", "-i", box.clientKeyFile,
@@ -42,7 +39,7 @@ async function main(): Promise<void> {
 
     const line = (label: string, ms: number) =>
       `${label.padEnd(34)} ${ms.toFixed(0).padStart(7)} ms total ${(ms / n).toFixed(1).padStart(7)} ms/command`;
-    console.log(`${n} commands, ${latencyMs} ms injected latency (netem on both veth ends)`);
+    console.log(`${n} commands one after another, ${latencyMs} ms latency injected each way (sandbox --netns)`);
     console.log(line(`pulumi-freebsd transport (${oursConnections} conn)`, ours));
     console.log(line(`fresh ssh per command (${n} conn)`, theirs));
     console.log(`ratio: fresh connections take ${(theirs / ours).toFixed(1)}x as long`);

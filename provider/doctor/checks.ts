@@ -112,7 +112,8 @@ function probes(): Probe[] {
             subject: "pf",
             status: "missing",
             detail: "not enabled in rc.conf (needed for NAT and port forwards)",
-            fix: ["sysrc pf_enable=YES", "service pf start"],
+            // rc.d/pf refuses to start without a ruleset file.
+            fix: ["sysrc pf_enable=YES", "touch /etc/pf.conf", "service pf start"],
           },
   });
   return list;

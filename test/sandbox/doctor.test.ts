@@ -1,0 +1,58 @@
+// `pulumi-freebsd doctor` against a sandbox host: a fresh host lacks what FreeBSD lacks by default, and
+// running the printed fixes makes every check pass.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { after, before, describe, it } from "node:test";
+import { runDoctor } from "../../provider/doctor/checks";
+import { closeAllHosts, hostFor } from "../../provider/ssh";
+import { startSandbox, type Sandbox, type SandboxHost } from "../../sandbox";
+
+const CLI = path.resolve(__dirname, "..", "..", "provider", "cli", "main.js");
+
+describe("doctor against a sandbox host", () => {
+  let sandbox: Sandbox;
+  let box: SandboxHost;
+  before(async () => {
+    sandbox = await startSandbox({ hosts: 1 });
+    box = sandbox.hosts[0]!;
+  });
+  after(async () => {
+    closeAllHosts();
+    await sandbox?.stop();
+  });
+
+  it("reports what a fresh FreeBSD 14 host lacks, with the fixing commands", async () => {
+    const run = spawnSync(
+      process.execPath,
+      [
+        CLI,
+        "doctor",
+        `root@127.0.0.1:${box.connection.port}`,
+        "--identity",
+        box.clientKeyFile,
+        "--host-key",
+        box.connection.hostKey,
+      ],
+      { encoding: "utf8" },
+    );
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stdout, /ok +FreeBSD: kernel 14\.2-RELEASE-p1, userland 14\.2-RELEASE-p1/);
+    assert.match(run.stdout, /ok +ZFS pools: zroot ONLINE/);
+    assert.match(run.stdout, /MISSING {2}kernel module vmm: not loaded/);
+    assert.match(run.stdout, /MISSING {2}package podman-suite: not installed/);
+    assert.match(run.stdout, /^ {2}kldload if_bridge$/m);
+    assert.match(run.stdout, /^ {2}pkg install -y vm-bhyve$/m);
+  });
+
+  it("passes every check once the printed fixes have run", async () => {
+    const host = hostFor(box.connection);
+    const before = await runDoctor(host);
+    const fixes = before.filter((f) => f.status === "missing").flatMap((f) => f.fix ?? []);
+    assert.ok(fixes.length >= 6, `expected fixes, got ${fixes.join("; ")}`);
+    for (const fix of fixes) await host.script(fix);
+    const after = await runDoctor(host);
+    const missing = after.filter((f) => f.status === "missing");
+    assert.deepEqual(missing, []);
+  });
+});

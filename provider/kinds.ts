@@ -6,6 +6,9 @@ export type AnyKind = ResourceKind<any, VersionedOutputs>;
 
 const loaders: Record<string, () => AnyKind> = {
   "local:File": () => require("./local/file").fileKind,
+  "zfs:Dataset": () => require("./zfs/dataset").datasetKind,
+  "zfs:Volume": () => require("./zfs/volume").volumeKind,
+  "zfs:Snapshot": () => require("./zfs/snapshot").snapshotKind,
 };
 
 const loaded = new Map<string, AnyKind>();

@@ -6,6 +6,8 @@ export type AnyKind = ResourceKind<any, VersionedOutputs>;
 
 const loaders: Record<string, () => AnyKind> = {
   "local:File": () => require("./local/file").fileKind,
+  "jail:Jail": () => require("./jail/jail").jailKind,
+  "jail:Exec": () => require("./jail/exec").execKind,
   "zfs:Dataset": () => require("./zfs/dataset").datasetKind,
   "zfs:Volume": () => require("./zfs/volume").volumeKind,
   "zfs:Snapshot": () => require("./zfs/snapshot").snapshotKind,

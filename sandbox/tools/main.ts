@@ -14,6 +14,12 @@ const tools: Record<string, () => Tool> = {
   kldstat: () => require("./kldstat").kldstat,
   kldload: () => require("./kldload").kldload,
   pkg: () => require("./pkg").pkg,
+  jail: () => require("./jail/jail").jail,
+  jls: () => require("./jail/jls").jls,
+  jexec: () => require("./jail/jexec").jexec,
+  rctl: () => require("./jail/rctl").rctl,
+  mount: () => require("./jail/mount").mount,
+  umount: () => require("./jail/mount").umount,
 };
 
 export function toolNames(): string[] {

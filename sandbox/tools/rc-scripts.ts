@@ -6,6 +6,7 @@ import { findModule, kldState } from "./kld";
 import { packageRcScripts } from "./pkg-catalogue";
 import type { Method, RcRun, RcScript } from "./rc";
 import { sysctlValues } from "./sysctl-tree";
+import { JAIL_RC_UNLOCKED, jailStart, jailStatus, jailStop } from "./jail/rcd";
 
 export interface PfState {
   enabled: boolean;
@@ -128,20 +129,15 @@ const routing: RcScript = {
   cmds: { start: routingOptions, options: routingOptions, static: () => 0, stop: () => 0 },
 };
 
-const notYet =
-  (what: string): Method =>
-  (rc) => {
-    rc.err(`sandbox: ${what} is not simulated yet\n`);
-    return 70;
-  };
-
-// rc.d/jail's own start/stop/status belong with the jail tools; enable, disable and rcvar work today.
+// rc.d/jail's start/stop/status live with the jail tools (tools/jail/rcd.ts).
 const jail: RcScript = {
   name: "jail",
   dir: "/etc/rc.d",
   desc: "Start/stop jails",
   rcvar: "jail_enable",
-  cmds: { start: notYet("service jail start"), stop: notYet("service jail stop") },
+  extraCommands: ["config", "console", "status"],
+  cmds: { start: jailStart, stop: jailStop, status: jailStatus },
+  unlocked: JAIL_RC_UNLOCKED,
 };
 
 const podman: RcScript = {

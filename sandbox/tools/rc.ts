@@ -42,6 +42,8 @@ export interface RcScript {
   cmds?: Record<string, Method>;
   /** ${rc_arg}_precmd methods. */
   precmds?: Record<string, Method>;
+  /** Commands whose methods run other tools that take the host's lock, so service(8) must not hold it. */
+  unlocked?: string[];
 }
 
 export interface ServicesState {

@@ -75,7 +75,10 @@ export const service: Tool = (ctx) => {
   if (verbose) ctx.out(`${name} is located in ${script.dir}\n`);
   const out = (t: string) => ctx.out(t);
   const err = (t: string) => ctx.err(t);
-  if (isReadOnly(argv[0])) return runRcCommand(script, makeRun(script, ctx.state.read(), ctx.hostDir, out, err), argv);
+  const unlocked = script.unlocked?.includes((argv[0] ?? "").replace(/^(fast|force|one|quiet)/, ""));
+  if (isReadOnly(argv[0]) || unlocked) {
+    return runRcCommand(script, makeRun(script, ctx.state.read(), ctx.hostDir, out, err), argv);
+  }
   return ctx.state.update((state) => {
     const current = find(rcScripts(state)) ?? script;
     return runRcCommand(current, makeRun(current, state, ctx.hostDir, out, err), argv);

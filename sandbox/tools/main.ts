@@ -20,6 +20,10 @@ const tools: Record<string, () => Tool> = {
   rctl: () => require("./jail/rctl").rctl,
   mount: () => require("./jail/mount").mount,
   umount: () => require("./jail/mount").umount,
+  podman: () => require("../oci/tools").podman,
+  skopeo: () => require("../oci/tools").skopeo,
+  tar: () => require("../oci/tools").tar,
+  sha256: () => require("../oci/tools").sha256,
 };
 
 export function toolNames(): string[] {

@@ -5,7 +5,7 @@
 // time: upgrading the library changes no state, and old state runs new code (migrated by `schemaVersion`).
 // Keep these signatures stable; they are the contract with every state file ever written.
 import { loadKind, type AnyKind } from "./kinds";
-import type { VersionedOutputs } from "./resource";
+import { PartialCreateError, type VersionedOutputs } from "./resource";
 
 type Props = Record<string, unknown>;
 
@@ -43,8 +43,18 @@ export async function diff(kindName: string, id: string, olds: Props, news: Prop
 
 export async function create(kindName: string, inputs: Props) {
   const kind = loadKind(kindName);
-  const { id, outs } = await kind.create(withoutProvider(inputs));
-  return { id, outs: { ...outs, schemaVersion: kind.schemaVersion } };
+  try {
+    const { id, outs } = await kind.create(withoutProvider(inputs));
+    return { id, outs: { ...outs, schemaVersion: kind.schemaVersion } };
+  } catch (err) {
+    // The engine stores a partial create's properties as the resource's outputs, as they are: without the
+    // `__provider` the dynamic provider host adds to every other result, refresh and destroy of that resource
+    // would fail ("code must be a string") and it could never be removed. Give it back, with the version.
+    if (err instanceof PartialCreateError) {
+      Object.assign(err.properties, { schemaVersion: kind.schemaVersion, __provider: inputs.__provider });
+    }
+    throw err;
+  }
 }
 
 export async function read(kindName: string, id: string, props: Props) {

@@ -19,14 +19,17 @@ function which(cmd: string): string {
   return r.stdout.trim();
 }
 
-const script = (mount: string, unshare: string, chroot: string) => `#!/bin/sh
+const script = (mount: string, umount: string, unshare: string, chroot: string) => `#!/bin/sh
 # pulumi-freebsd sandbox: run "$@" (-c COMMAND, or -i) inside the simulated host's own filesystem.
 host=\${PF_SANDBOX_HOST_DIR:?PF_SANDBOX_HOST_DIR is not set}
-mkdir -p "$host/root" "$host/fs/work" "$host/fs/mnt" || exit 1
-exec ${unshare} --mount --propagation private /bin/sh -c '
-host=$1; shift
-mnt=$host/fs/mnt
-${mount} -t overlay pf-sandbox -o "lowerdir=/,upperdir=$host/root,workdir=$host/fs/work" "$mnt" || exit 1
+mkdir -p "$host/root" "$host/fs" || exit 1
+# Each session its own overlay work directory and mount point: concurrent sessions cannot share them.
+sess=$(mktemp -d "$host/fs/session.XXXXXX") || exit 1
+${unshare} --mount --propagation private /bin/sh -c '
+host=$1; sess=$2; shift 2
+mnt=$sess/mnt
+mkdir "$mnt" "$sess/work" || exit 1
+${mount} -t overlay pf-sandbox -o "lowerdir=/,upperdir=$host/root,workdir=$sess/work" "$mnt" || exit 1
 bound=
 # Shortest first, so that one recursive bind covers the mounts below it.
 for m in $(awk "{ print \\$5 }" /proc/self/mountinfo | sort -u); do
@@ -40,8 +43,13 @@ covered=
 for b in $bound; do case $host in "$b"/*) covered=1 ;; esac; done
 [ -n "$covered" ] || ${mount} --bind "$host" "$mnt$host" || exit 1
 PF_SANDBOX_ROOTFS=1; export PF_SANDBOX_ROOTFS
-exec ${chroot} "$mnt" /bin/sh -c "cd \\"\\$HOME\\" 2>/dev/null || cd /; exec /bin/sh \\"\\$@\\"" sh "$@"
-' sh "$host" "$@"
+${chroot} "$mnt" /bin/sh -c "cd \\"\\$HOME\\" 2>/dev/null || cd /; exec /bin/sh \\"\\$@\\"" sh "$@"
+' sh "$host" "$sess" "$@"
+status=$?
+# The namespace and its mounts are gone with the process above, so only empty directories remain.
+${umount} -R "$sess/mnt" 2>/dev/null
+rm -rf "$sess"
+exit $status
 `;
 
 let written: string | undefined;
@@ -52,7 +60,7 @@ export function rootfsShell(): string {
   const dir = path.join(tmpdir(), `pf-sandbox-rootfs-${process.getuid?.() ?? 0}`);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, "rootfs-shell.sh");
-  writeFileSync(file, script(which("mount"), which("unshare"), which("chroot")), { mode: 0o755 });
+  writeFileSync(file, script(which("mount"), which("umount"), which("unshare"), which("chroot")), { mode: 0o755 });
   chmodSync(file, 0o755);
   written = file;
   return file;

@@ -80,15 +80,19 @@ const limitValue = z.union([z.number().int().min(0), z.string()]).transform((v, 
   return n ?? String(v);
 });
 
-/** Parameters the resource writes itself; `params` may not set them. */
-const MANAGED = new Set([
-  "name", "jid", "path", "host.hostname", "ip4", "ip4.addr", "ip6", "ip6.addr", "interface", "vnet",
-  "vnet.interface", "mount", "mount.fstab", "command", "exec.prestart", "exec.created", "exec.start",
-  "exec.poststart", "exec.prestop", "exec.stop", "exec.poststop", "exec.clean", "exec.jail_user",
-  "exec.consolelog", "exec.timeout", "stop.timeout", "persist", "mount.devfs", "mount.fdescfs", "mount.procfs",
-  "devfs_ruleset", "enforce_statfs", "securelevel", "children.max", "osrelease", "osreldate",
-  ...Object.values(ALLOW),
-]); // prettier-ignore
+/** Parameters the resource writes itself, with the argument that sets each; `params` may not set them. */
+const MANAGED: Record<string, string> = {
+  name: "name", jid: "name", path: "rootfs", "host.hostname": "hostname", ip4: "ip4", "ip4.addr": "ip4",
+  ip6: "ip6", "ip6.addr": "ip6", interface: "interface", vnet: "vnet", "vnet.interface": "vnet", mount: "mounts",
+  "mount.fstab": "mounts", command: "exec.start", "exec.prestart": "exec.prestart", "exec.created": "exec.created",
+  "exec.start": "exec.start", "exec.poststart": "exec.poststart", "exec.prestop": "exec.prestop",
+  "exec.stop": "exec.stop", "exec.poststop": "exec.poststop", "exec.clean": "exec.clean",
+  "exec.jail_user": "exec.jailUser", "exec.consolelog": "exec.consolelog", "exec.timeout": "exec.timeout",
+  "stop.timeout": "stopTimeout", persist: "persist", "mount.devfs": "mountDevfs", "mount.fdescfs": "mountFdescfs",
+  "mount.procfs": "mountProcfs", devfs_ruleset: "devfsRuleset", enforce_statfs: "enforceStatfs",
+  securelevel: "securelevel", "children.max": "childrenMax", osrelease: "osrelease", osreldate: "osreldate",
+  ...Object.fromEntries(Object.entries(ALLOW).map(([key, name]) => [name, `allow.${key}`])),
+}; // prettier-ignore
 
 export const jailInputsSchema = z
   .strictObject({
@@ -161,7 +165,7 @@ export const jailInputsSchema = z
     stopTimeout: z.number().int().min(0).optional(),
     params: z
       .record(
-        z.string().regex(PARAM_NAME, "parameter names are lowercase words joined by dots, e.g. allow.mlock"),
+        z.string(), // names are checked in crossFieldFailures: zod would only say "Invalid key in record"
         z.union([z.boolean(), z.number(), noNul, z.array(noNul)]),
       )
       .default({}),
@@ -222,7 +226,11 @@ export function crossFieldFailures(news: Record<string, unknown>): CheckFailure[
   const params = news.params as Record<string, unknown> | undefined;
   if (params !== null && typeof params === "object") {
     for (const name of Object.keys(params)) {
-      if (MANAGED.has(name)) fail(`params.${name}`, `"${name}" is set by the resource itself; use its own argument`);
+      if (!PARAM_NAME.test(name)) {
+        fail(`params.${name}`, "parameter names are lowercase words joined by dots, e.g. allow.mount.linprocfs");
+      }
+      const arg = Object.hasOwn(MANAGED, name) ? MANAGED[name] : undefined;
+      if (arg !== undefined) fail(`params.${name}`, `"${name}" is set by [${arg}]; use it instead`);
     }
   }
 

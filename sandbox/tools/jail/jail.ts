@@ -278,6 +278,8 @@ function execStep(ctx: ToolContext, t: Target, command: string, inJail?: SimJail
   const r = runCommand(argv, where(ctx, t, inJail));
   ctx.out(r.stdout);
   ctx.err(r.stderr);
+  // The child's own message when execvp() fails (command.c, run_command), then the failure.
+  if (r.notFound) warnx(ctx, t.name, `exec ${argv[0]}: No such file or directory`);
   if (r.code !== 0) {
     warnx(ctx, t.name, `${argv.join(" ")}: failed`);
     throw new Failed();

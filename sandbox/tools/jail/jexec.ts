@@ -30,7 +30,7 @@ export const jexec: Tool = (ctx) => {
     inherit: true,
   });
   // execvp() failing: err(1, "execvp: %s", argv[0]).
-  if (/: not found\n$/.test(r.stderr)) {
+  if (r.notFound) {
     ctx.err(`jexec: execvp: ${argv[0]}: No such file or directory\n`);
     return 1;
   }

@@ -16,6 +16,8 @@ export interface CommandResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** The program does not exist (execvp failed with ENOENT). */
+  notFound?: boolean;
 }
 
 export interface RunWhere {
@@ -82,8 +84,9 @@ export function runCommand(argv: string[], where: RunWhere, input?: string): Com
   const stdio: StdioOptions = where.inherit ? "inherit" : ["pipe", "pipe", "pipe"];
   const r = spawnSync(program, args, { cwd, env, stdio, input, encoding: "utf8" });
   if (r.error !== undefined) {
-    const reason = (r.error as NodeJS.ErrnoException).code === "ENOENT" ? "not found" : r.error.message;
-    return { code: 127, stdout: "", stderr: `${argv[0]}: ${reason}\n` };
+    if ((r.error as NodeJS.ErrnoException).code === "ENOENT")
+      return { code: 127, stdout: "", stderr: "", notFound: true };
+    return { code: 127, stdout: "", stderr: `${argv[0]}: ${r.error.message}\n` };
   }
   return { code: r.status ?? 128 + 1, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }

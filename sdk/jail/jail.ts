@@ -202,7 +202,12 @@ export class Jail extends FreeBSDResource {
   declare public readonly startAtBoot: pulumi.Output<boolean>;
 
   constructor(name: string, args: JailArgs, opts?: pulumi.CustomResourceOptions) {
+    // Every output needs its key here (undefined until the provider answers) to exist on the resource.
     const outputs = {
+      hostname: undefined,
+      state: undefined,
+      limits: undefined,
+      startAtBoot: undefined,
       jid: undefined,
       path: undefined,
       ip4Addresses: undefined,

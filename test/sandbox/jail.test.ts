@@ -280,6 +280,27 @@ describe("jail.Jail and jail.Exec on a sandbox host", () => {
   });
 
   it(
+    "two vnet jails on one bridge, each with its own address; their epairs go with them",
+    { skip: !toolNames().includes("ifconfig") && "the sandbox has no ifconfig yet" },
+    async () => {
+      await sh(
+        "mkdir -p /jails/va/dev /jails/vb/dev && ifconfig bridge0 create && ifconfig bridge0 inet 10.0.0.1/24 up",
+      );
+      const a = jail("va", { vnet: { bridge: "bridge0", address: "10.0.0.10/24", gateway: "10.0.0.1" } });
+      const b = jail("vb", { vnet: { bridge: "bridge0", address: "10.0.0.11/24", gateway: "10.0.0.1" } });
+      await a.up();
+      await b.up();
+      assert.deepEqual(a.outs.ip4Addresses, ["10.0.0.10"]);
+      assert.match(await sh("jexec va ifconfig vab"), /inet 10\.0\.0\.10 netmask 0xffffff00/);
+      assert.match(await sh("jexec vb ifconfig vbb"), /inet 10\.0\.0\.11 netmask 0xffffff00/);
+      assert.match(await sh("ifconfig bridge0"), /member: vaa[\s\S]*member: vba/);
+      await a.destroy();
+      await b.destroy();
+      assert.equal(await sh("ifconfig -l"), "em0 lo0 bridge0\n");
+    },
+  );
+
+  it(
     "clones its root from a snapshot and destroys only that clone",
     { skip: !toolNames().includes("zfs") && "the sandbox has no zfs yet" },
     async () => {

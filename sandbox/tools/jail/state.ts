@@ -99,7 +99,8 @@ export function kernelParam(name: string): { name: string; negated: boolean } | 
   const last = name.slice(dot + 1);
   if (last.startsWith("no")) {
     const plain = name.slice(0, dot + 1) + last.slice(2);
-    if (KERNEL_PARAMS[plain]?.kind === "bool") return { name: plain, negated: true };
+    const kind = KERNEL_PARAMS[plain]?.kind;
+    if (kind === "bool" || kind === "jailsys") return { name: plain, negated: true };
   }
   return undefined;
 }
@@ -124,8 +125,10 @@ export function importValue(name: string, values: string[], negated: boolean): s
         return { error: `${name}: invalid integer value "${last ?? ""}"` };
       return String(Number(last));
     case "jailsys":
-      if (last === undefined || !["new", "inherit", "disable"].includes(last)) {
-        return { error: `${name}: unknown value "${last ?? ""}"` };
+      // A bare name is "new" (`vnet;`), a negated one "inherit" (libjail, JP_JAILSYS).
+      if (last === undefined) return negated ? "inherit" : "new";
+      if (!["new", "inherit", "disable"].includes(last)) {
+        return { error: `${name}: unknown value "${last}"` };
       }
       return last;
     case "list":

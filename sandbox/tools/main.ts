@@ -14,6 +14,8 @@ const tools: Record<string, () => Tool> = {
   kldstat: () => require("./kldstat").kldstat,
   kldload: () => require("./kldload").kldload,
   pkg: () => require("./pkg").pkg,
+  zfs: () => require("./zfs").zfs,
+  zpool: () => require("./zpool").zpool,
   jail: () => require("./jail/jail").jail,
   jls: () => require("./jail/jls").jls,
   jexec: () => require("./jail/jexec").jexec,

@@ -6,6 +6,8 @@ export type AnyKind = ResourceKind<any, VersionedOutputs>;
 
 const loaders: Record<string, () => AnyKind> = {
   "local:File": () => require("./local/file").fileKind,
+  "network:Bridge": () => require("./network/bridge").bridgeKind,
+  "network:Nat": () => require("./network/nat").natKind,
   "jail:Jail": () => require("./jail/jail").jailKind,
   "jail:Exec": () => require("./jail/exec").execKind,
   "oci:Image": () => require("./oci/image").imageKind,

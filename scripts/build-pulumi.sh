@@ -12,7 +12,7 @@ if [ -x "$PF_PULUMI_BIN/pulumi" ] && [ "$("$PF_PULUMI_BIN/pulumi" version 2>/dev
   echo "pulumi $want: cached in $PF_PULUMI_BIN"
 else
   command -v go >/dev/null || { echo "build-pulumi: Go is needed to build the Pulumi CLI" >&2; exit 1; }
-  pinned=$(sed -n 's|^\s*github.com/pulumi/pulumi/pkg/v3 \(v[0-9.]*\)$|\1|p' "$PF_ROOT/scripts/pulumi-cli/go.mod")
+  pinned=$(sed -n "s|.*github.com/pulumi/pulumi/pkg/v3 \(v[0-9.]*\).*|\1|p" "$PF_ROOT/scripts/pulumi-cli/go.mod" | head -n 1)
   [ "$pinned" = "$want" ] || { echo "build-pulumi: scripts/pulumi-cli pins $pinned, not $want" >&2; exit 1; }
   echo "pulumi $want: building from the Go module proxy (a few minutes, once)"
   start=$(date +%s)

@@ -3,7 +3,8 @@
 // "jail:web:memoryuse:deny=536870912": amounts expanded (expand_number, powers of 1024), the subject's long
 // name, "/per" only where it differs from the subject. GENERIC has RACCT/RCTL but kern.racct.enable is 0 until
 // set in loader.conf, and then every call fails with rctl's own message; the host's state says which
-// (`rctl.enabled`, false on a fresh host).
+// (`rctl.enabled`, false on a fresh host). Rules list in the order they were added: the kernel's own order
+// (per-subject rule lists in kern_rctl.c) is UNCONFIRMED.
 import type { HostState } from "../../state";
 import type { Tool, ToolContext } from "../context";
 import { getopt, has } from "../getopt";

@@ -4,7 +4,6 @@
 // Ownership: the config file's header names the resource (render.ts); a clone made for the jail carries the
 // pulumi-freebsd:owner ZFS property and is destroyed with it unless keepData. Datasets mounted into the jail,
 // or given as its root, belong to someone else and are never touched.
-import { createHash } from "node:crypto";
 import { checkWith } from "../check";
 import { type CheckResult, type DiffResult, PartialCreateError, type ResourceKind } from "../resource";
 import { hostFor, type Host } from "../ssh";
@@ -328,8 +327,3 @@ export const jailKind: ResourceKind<JailInputs, JailOutputs> = {
     }
   },
 };
-
-/** A short stable digest, for ids of things with no name of their own. */
-export function digest(text: string): string {
-  return createHash("sha256").update(text).digest("hex").slice(0, 12);
-}

@@ -12,7 +12,7 @@ import type { Tool, ToolContext } from "../context";
 import { getopt } from "../getopt";
 import { hostFileExists, hostPath, readHostFile } from "../hostfs";
 import { toolNames } from "../main";
-import { JailConfError, parseJailConf, resolveJail, type ResolvedParam } from "../../../provider/jail/parse";
+import { JailConfError, parseJailConf, resolveJail, sameParam, type ResolvedParam } from "../../../provider/jail/parse";
 import { isMounted, mountFs, unmountFs } from "./mount";
 import { commandArgv, runCommand, type RunWhere } from "./run";
 import {
@@ -191,7 +191,8 @@ function bool(t: Target, name: string): boolean {
 function kernelValues(ctx: ToolContext, t: Target): Record<string, string> {
   const out: Record<string, string> = {};
   for (const p of t.params) {
-    if (INTERNAL_PARAMS.has(p.name) || p.name === "name") continue;
+    // jail(8)'s own parameters, negated ones too (mount.nodevfs): config.c matches them with equalopts().
+    if (p.name === "name" || [...INTERNAL_PARAMS].some((i) => sameParam(i, p.name))) continue;
     const k = kernelParam(p.name);
     if (k === undefined) {
       warnx(ctx, t.name, `unknown parameter: ${p.name}`);

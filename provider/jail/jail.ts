@@ -41,6 +41,9 @@ export interface JailOutputs extends JailInputs {
   createdDataset: boolean;
 }
 
+/** A jail's rc scripts may take a while to start or stop its services (stop.timeout alone is 10 s a jail). */
+const RC_TIMEOUT = { timeoutMs: 600_000 };
+
 /** "host" or "host:port": the host part of every id. */
 export function hostId(c: Connection): string {
   return c.port === undefined || c.port === 22 ? c.host : `${c.host}:${c.port}`;
@@ -264,7 +267,7 @@ export const jailKind: ResourceKind<JailInputs, JailOutputs> = {
       await host.script(cmd.chain(steps), { stdin: text });
       wrote = true;
       if (inputs.state === "running" && before.running === undefined)
-        await host.script(cmd.startJailScript(inputs.name));
+        await host.script(cmd.startJailScript(inputs.name), RC_TIMEOUT);
       const after = await observeJail(host, inputs.name);
       return { id, outs: outputsFrom(inputs, after, mountpoints, createdDataset) };
     } catch (err) {
@@ -282,6 +285,9 @@ export const jailKind: ResourceKind<JailInputs, JailOutputs> = {
   async update(_id, olds, news) {
     const host = hostFor(news.connection);
     const obs = await observeJail(host, news.name);
+    // A file another resource wrote since is not overwritten; this one's old marker (a renamed stack) is fine.
+    const marker = obs.config === undefined ? undefined : ownerOf(obs.config);
+    if (marker !== undefined && marker !== news.owner && marker !== olds.owner) refuseForeign(news, obs, host);
     const mountpoints = await mountpointsOf(host, news);
     const text = renderJailConf(jailSpec(news, mountpoints));
     const plan = planChanges(obs.config, text, news.name);
@@ -290,7 +296,7 @@ export const jailKind: ResourceKind<JailInputs, JailOutputs> = {
     const restart = running && wantRunning && plan.restart.length > 0;
 
     // The old config stops the jail: its exec.stop and mounts are the ones in force.
-    if (running && (!wantRunning || restart)) await host.script(cmd.stopJailScript(news.name));
+    if (running && (!wantRunning || restart)) await host.script(cmd.stopJailScript(news.name), RC_TIMEOUT);
     const steps: Array<string | string[]> = [];
     if (obs.config !== text) steps.push(cmd.writeFileScript(confPath(news.name)));
     const dirs = cmd.mkdirs(mountDirs(news, mountpoints));
@@ -299,7 +305,7 @@ export const jailKind: ResourceKind<JailInputs, JailOutputs> = {
     steps.push(...bootChange(news.name, obs, news.startAtBoot));
     if (running && wantRunning && !restart && plan.live.length > 0) steps.push(cmd.jailModify(news.name, plan.modify));
     if (steps.length > 0) await host.script(cmd.chain(steps), obs.config !== text ? { stdin: text } : {});
-    if (wantRunning && (!running || restart)) await host.script(cmd.startJailScript(news.name));
+    if (wantRunning && (!running || restart)) await host.script(cmd.startJailScript(news.name), RC_TIMEOUT);
     const after = await observeJail(host, news.name);
     return outputsFrom(news, after, mountpoints, olds.createdDataset);
   },
@@ -314,7 +320,7 @@ export const jailKind: ResourceKind<JailInputs, JailOutputs> = {
           ` now; not deleting it or its jail`,
       );
     }
-    if (obs.running !== undefined) await host.script(cmd.stopJailScript(props.name));
+    if (obs.running !== undefined) await host.script(cmd.stopJailScript(props.name), RC_TIMEOUT);
     const steps: Array<string | string[]> = [cmd.removeConf(props.name)];
     if (obs.rules.length > 0) steps.push(cmd.rctlRemove([`jail:${props.name}`]));
     if (obs.listed) steps.push(...cmd.bootCommands(props.name, false));

@@ -19,7 +19,8 @@ export interface JailRootFsArgs {
 
 /**
  * A VNET attachment: an epair named after the jail (`<epair>a` on the host, `<epair>b` inside the jail), its a
- * side on `bridge`, the b side addressed inside the jail with a default route through `gateway`.
+ * side on `bridge`, the b side addressed inside the jail with a default route through `gateway`. A
+ * `network.Bridge`'s `attach(name)` returns one, with an address from the bridge's subnet.
  */
 export interface JailVnetArgs {
   /** The host bridge, e.g. "bridge0" (a network.Bridge's name). */

@@ -68,14 +68,18 @@ export function limitRules(name: string, limits: Record<string, string>): RctlRu
     .map((resource) => ({ subject: "jail", id: name, resource, action: "deny", amount: limits[resource]! }));
 }
 
-/** jail_list holds our jail and jail_enable is on, or our name leaves jail_list (others stay). */
+/**
+ * jail_list holds our jail and jail_enable is on, or our name leaves jail_list (others stay). sysrc(8) takes a
+ * `+=`/`-=` value's first character as the list delimiter when it is not a letter, digit, `.` or `/`, so the
+ * value starts with the blank that separates jail_list's words: a name beginning with `_` stays a name.
+ */
 export function bootCommands(name: string, atBoot: boolean): string[][] {
   return atBoot
     ? [
         ["sysrc", "jail_enable=YES"],
-        ["sysrc", `jail_list+=${name}`],
+        ["sysrc", `jail_list+= ${name}`],
       ]
-    : [["sysrc", `jail_list-=${name}`]];
+    : [["sysrc", `jail_list-= ${name}`]];
 }
 
 export function zfsClone(snapshot: string, dataset: string, owner: string): string[] {

@@ -23,9 +23,9 @@ describe("jail command builders", () => {
     );
     assert.deepEqual(cmd.bootCommands("web", true), [
       ["sysrc", "jail_enable=YES"],
-      ["sysrc", "jail_list+=web"],
+      ["sysrc", "jail_list+= web"],
     ]);
-    assert.deepEqual(cmd.bootCommands("web", false), [["sysrc", "jail_list-=web"]]);
+    assert.deepEqual(cmd.bootCommands("web", false), [["sysrc", "jail_list-= web"]]);
     assert.deepEqual(cmd.zfsClone("zroot/images/base@v1", "zroot/jails/web", "p/dev/Jail/web"), [
       "zfs",
       "clone",

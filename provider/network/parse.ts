@@ -75,9 +75,10 @@ export function parseSysrcAll(text: string): Map<string, string> {
   return vars;
 }
 
-// print_rule() in sbin/pfctl/pfctl_parser.c, as `pfctl -P` prints ports numerically. Our nat rule: the pool
-// is a dynamic interface address, which parse.y makes round-robin.
-const NAT = /^nat on (\S+) inet from (\d+\.\d+\.\d+\.\d+\/\d+) to any -> \(\1\) round-robin$/;
+// print_rule() in sbin/pfctl/pfctl_parser.c, as `pfctl -P` prints ports numerically. Our nat rule's pool is a
+// dynamic interface address, which parse.y makes round-robin; the suffix is optional here so that a pfctl
+// printing the pool type differently does not turn our own rule into drift.
+const NAT = /^nat on (\S+) inet from (\d+\.\d+\.\d+\.\d+\/\d+) to any -> \(\1\)(?: round-robin)?$/;
 const RDR =
   /^rdr pass on (\S+) inet proto (tcp|udp) from any to \(\1\) port = (\d+) -> (\d+\.\d+\.\d+\.\d+) port (\d+)$/;
 

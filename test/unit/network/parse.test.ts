@@ -79,7 +79,7 @@ describe("parsePfctlNat", () => {
   // pfctl -a pulumi/lan -P -s nat, as print_rule() prints what parse.y made of our rules.
   const shown = [
     "nat on em0 inet from 10.0.0.0/24 to any -> (em0) round-robin",
-    "nat on em0 inet from 10.0.1.0/24 to any -> (em0) round-robin",
+    "nat on em0 inet from 10.0.1.0/24 to any -> (em0)",
     "rdr pass on em0 inet proto tcp from any to (em0) port = 8080 -> 10.0.0.10 port 80",
     "rdr pass on em0 inet proto udp from any to (em0) port = 5353 -> 10.0.0.11 port 53",
     "rdr on em0 inet proto tcp from any to any port = 22 -> 10.0.0.12 port 22",

@@ -280,6 +280,23 @@ describe("jail.Jail and jail.Exec on a sandbox host", () => {
   });
 
   it(
+    "addresses on a host interface: aliases while the jail runs, gone when it stops",
+    { skip: !toolNames().includes("ifconfig") && "the sandbox has no ifconfig yet" },
+    async () => {
+      await sh("mkdir -p /jails/ipj/dev");
+      // An alias in em0's own subnet takes no prefix: jail(8) then adds it with a /32 netmask, as FreeBSD
+      // refuses a second address with the subnet's prefix (SIOCAIFADDR: File exists).
+      const j = jail("ipj", { ip4: ["192.0.2.50"], interface: "em0" });
+      await j.up();
+      assert.deepEqual(j.outs.ip4Addresses, ["192.0.2.50"]);
+      assert.match(await sh("jls -j ipj ip4.addr"), /^192\.0\.2\.50$/m);
+      assert.match(await sh("ifconfig em0"), /inet 192\.0\.2\.50 netmask 0xffffffff/);
+      await j.destroy();
+      assert.doesNotMatch(await sh("ifconfig em0"), /192\.0\.2\.50/);
+    },
+  );
+
+  it(
     "two vnet jails on one bridge, each with its own address; their epairs go with them",
     { skip: !toolNames().includes("ifconfig") && "the sandbox has no ifconfig yet" },
     async () => {

@@ -128,7 +128,8 @@ export interface JailArgs {
   rootfs: pulumi.Input<JailRootFsArgs>;
   /**
    * Networking, one of: nothing (the host's network, ip4 and ip6 "inherit"); `ip4`/`ip6` addresses ("10.0.0.10/24"),
-   * added as aliases to `interface` when the jail starts; or `vnet`, a network stack of its own.
+   * added as aliases to `interface` when the jail starts (an address in the interface's own subnet takes no
+   * prefix: FreeBSD adds it as a /32 alias); or `vnet`, a network stack of its own.
    */
   ip4?: pulumi.Input<pulumi.Input<string>[]>;
   ip6?: pulumi.Input<pulumi.Input<string>[]>;

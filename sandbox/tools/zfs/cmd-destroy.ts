@@ -8,17 +8,20 @@ import { nicebytes } from "./numbers";
 import { T_FS, T_VOL } from "./props";
 import { getopt } from "./getopt";
 
-/** zfs_iter_dependents: everything that depends on `name`, in post-order, without `name` itself. */
-export function dependents(zs: ZfsState, name: string, seen = new Set<string>()): string[] {
-  if (seen.has(name)) return [];
-  seen.add(name);
+/**
+ * zfs_iter_dependents: everything that depends on `name`, in post-order, without `name` itself. Like libzfs it
+ * does not deduplicate: a clone reached as a child and again through its origin snapshot is listed twice; only a
+ * dataset already on the walk's stack is skipped (allowrecursion).
+ */
+export function dependents(zs: ZfsState, name: string, stack: string[] = []): string[] {
   const ds = zs.datasets[name]!;
   const out: string[] = [];
   if (ds.type === "snapshot") {
-    for (const c of clonesOf(zs, name)) out.push(...dependents(zs, c, seen), c);
+    for (const c of clonesOf(zs, name)) if (!stack.includes(c)) out.push(...dependents(zs, c, stack), c);
   } else {
-    for (const c of childrenOf(zs, name)) out.push(...dependents(zs, c, seen), c);
-    for (const s of snapshotsOf(zs, name)) out.push(...dependents(zs, s, seen), s);
+    const inner = [...stack, name];
+    for (const c of childrenOf(zs, name)) if (!inner.includes(c)) out.push(...dependents(zs, c, inner), c);
+    for (const s of snapshotsOf(zs, name)) out.push(...dependents(zs, s, inner), s);
   }
   return out;
 }

@@ -172,11 +172,11 @@ async function diff(olds: SnapshotOutputs, news: SnapshotInputs): Promise<DiffRe
 /**
  * True when the snapshot is already under the dataset the program now names: its dataset was renamed (by a
  * zfs:Dataset update that ran first, or outside Pulumi), so nothing needs replacing. A snapshot cannot move to
- * another dataset, so anything else is a new snapshot. The one host read diff makes, and only in this case; in a
- * preview where the new name is not known yet, the update decides.
+ * another dataset, so anything else is a new snapshot. The one host read diff makes, and only in this case.
+ * An unknown dataset name means the dataset itself is being replaced: its snapshots go with it.
  */
 async function movedWithDataset(olds: SnapshotOutputs, news: SnapshotInputs): Promise<boolean> {
-  if (containsUnknown(news.dataset) || containsUnknown(news.connection)) return true;
+  if (containsUnknown(news.dataset)) return false;
   const state = await findDataset(hostFor(olds.connection), { name: olds.fullName, guid: olds.guid });
   return state !== undefined && split(state.name).dataset === news.dataset;
 }

@@ -5,7 +5,11 @@ import { commonOutputs, type ReportedProperty } from "./common";
 
 export interface SnapshotArgs {
   connection: pulumi.Input<ConnectionArgs>;
-  /** The dataset or volume to snapshot, e.g. `dataset.name`. A rename of it is followed, not a replace. */
+  /**
+   * The dataset or volume to snapshot, e.g. `dataset.name`. When that dataset is renamed, the snapshot follows
+   * (an update, not a replace; a preview of the same run cannot see the rename yet and shows a replace). When
+   * the dataset is replaced, so is the snapshot.
+   */
   dataset: pulumi.Input<string>;
   /** The part after "@". Changing it renames the snapshot in place. */
   name: pulumi.Input<string>;

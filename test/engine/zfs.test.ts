@@ -190,3 +190,43 @@ describe("engine: a dataset created but not mounted is recorded, and can be refr
     assert.notEqual(ssh(box, "zfs list zroot/stuck").code, 0);
   });
 });
+
+describe("engine: replacing a dataset replaces the snapshot of it, in an order that works", () => {
+  let sandbox: Sandbox;
+  let box: SandboxHost;
+  let t: TestStack;
+  const program = (casesensitivity: string) => async () => {
+    const web = new zfs.Dataset("web", {
+      connection: box.connection,
+      name: "zroot/w",
+      properties: { casesensitivity },
+    });
+    const snap = new zfs.Snapshot("one", { connection: box.connection, dataset: web.name, name: "one" });
+    return { snapshot: snap.fullName };
+  };
+
+  before(async () => {
+    sandbox = await startSandbox({ hosts: 1 });
+    box = sandbox.hosts[0]!;
+    t = await newStack("zfs-replace", program("sensitive"));
+  });
+  after(async () => {
+    try {
+      await t?.cleanup();
+    } finally {
+      closeAllHosts();
+      await sandbox?.stop();
+    }
+  });
+
+  it("the snapshot goes first, the dataset is replaced, the snapshot is taken again", async () => {
+    await t.stack.up();
+    t.stack.workspace.program = program("insensitive");
+    const up = await t.stack.up();
+    assert.deepEqual(up.summary.resourceChanges, { same: 1, replace: 2 });
+    assert.equal(ssh(box, "zfs get -H -o value casesensitivity zroot/w").stdout, "insensitive\n");
+    assert.equal(ssh(box, "zfs list -H -o name zroot/w@one").code, 0);
+    const again = await t.stack.up();
+    assert.deepEqual(again.summary.resourceChanges, { same: 3 });
+  });
+});

@@ -247,6 +247,49 @@ describe("refresh", () => {
   });
 });
 
+describe("zfs:Snapshot diff", () => {
+  const inputs = {
+    connection,
+    owner: "proj/dev/Snapshot/s",
+    dataset: "zroot/web",
+    name: "one",
+    recursive: false,
+    properties: { "org.example:why": "x" },
+    adopt: false,
+    forceDestroy: false,
+  };
+  const olds = {
+    ...inputs,
+    schemaVersion: 1,
+    guid: "9",
+    fullName: "zroot/web@one",
+    creation: 1,
+    used: 0,
+    referenced: 0,
+    clones: [],
+    appliedValues: { "org.example:why": "x" },
+    reported: {},
+  };
+
+  it("renames in place; a new [recursive] is a replace of the same name, so the old one goes first", async () => {
+    assert.deepEqual(await snapshotKind.diff("", olds, { ...inputs, name: "two" }), {
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
+    assert.deepEqual(await snapshotKind.diff("", olds, { ...inputs, recursive: true }), {
+      changes: true,
+      replaces: ["recursive"],
+      deleteBeforeReplace: true,
+    });
+    assert.equal((await snapshotKind.diff("", olds, inputs)).changes, false);
+  });
+
+  it("a dataset not known yet means the dataset is being replaced: so is the snapshot", async () => {
+    assert.deepEqual((await snapshotKind.diff("", olds, { ...inputs, dataset: UNKNOWN })).replaces, ["dataset"]);
+  });
+});
+
 describe("ids", () => {
   it("name the host and the guid, which survives a rename", () => {
     assert.equal(

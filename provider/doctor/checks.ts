@@ -1,4 +1,6 @@
 // `pulumi-freebsd doctor`: what a host has and lacks for this library, read in one round trip.
+import { pfAnchorProbe } from "../network/hooks";
+import { ociHostChecks } from "../oci/doctor";
 import type { Host } from "../ssh/host";
 import { shellJoin } from "../ssh/quote";
 
@@ -27,12 +29,15 @@ const MODULES: Array<{ module: string; file: string; purpose: string }> = [
   { module: "pf", file: "pf", purpose: "NAT and port forwards" },
 ];
 
-const PACKAGES: Array<{ pkg: string; purpose: string }> = [
-  { pkg: "podman-suite", purpose: "OCI images and containers" },
-  { pkg: "vm-bhyve", purpose: "bhyve virtual machines" },
-];
+// podman-suite is checked with the rest of what podman needs (provider/oci/doctor.ts).
+const PACKAGES: Array<{ pkg: string; purpose: string }> = [{ pkg: "vm-bhyve", purpose: "bhyve virtual machines" }];
 
+/** Every probe, base system first, then each area's own (networks, OCI). */
 function probes(): Probe[] {
+  return [...baseProbes(), pfAnchorProbe, ...ociHostChecks()];
+}
+
+function baseProbes(): Probe[] {
   const list: Probe[] = [
     {
       id: "version",

@@ -14,7 +14,9 @@ describe("doctor", () => {
     assert.match(script, /freebsd-version -ku/);
     assert.match(script, /kldstat -q -m vmm/);
     assert.match(script, /pkg info -e vm-bhyve/);
-    assert.equal(script.split("\n").length, 8);
+    assert.match(script, /pfctl -n -v -f \/etc\/pf\.conf/);
+    assert.match(script, /podman info --format/);
+    assert.equal(script.split("\n").length, 13);
   });
 
   it("reports what is missing with the commands that fix it", () => {
@@ -24,7 +26,7 @@ describe("doctor", () => {
       section("kld-vmm", "", 1) +
       section("kld-if_bridge", "", 0) +
       section("kld-pf", "", 1) +
-      section("pkg-podman-suite", "", 1) +
+      section("oci-podman-suite", "", 1) +
       section("pkg-vm-bhyve", "", 0) +
       section("pf-enable", "NO\n", 0);
     const findings = parseDoctorOutput(output);

@@ -6,10 +6,10 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$PF_ROOT"
 
-# Debian packages: the sandbox host is a real sshd on loopback.
+# Debian packages: the sandbox host is a real sshd on loopback; tcsh proves commands survive a csh-family
+# login shell; zfs-fuse is the real ZFS the simulator is compared with (test/fidelity).
 need=()
-# tcsh: the quoting tests prove commands survive a csh-family login shell.
-for pkg in openssh-client openssh-server tcsh; do
+for pkg in openssh-client openssh-server tcsh zfs-fuse; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

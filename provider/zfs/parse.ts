@@ -166,6 +166,8 @@ export function parseZfsErrors(stderr: string): ZfsFailure[] {
       while (j < input.length && input[j] !== "" && !input[j]!.startsWith("cannot ")) listed.push(input[j++]!);
       i = j - 1;
       const message = input.slice(start, j).join("\n");
+      // zfs_iter_dependents does not deduplicate: a clone reached twice is listed twice. One entry is enough.
+      listed.splice(0, listed.length, ...new Set(listed));
       out.push(
         dependents[2] === "children"
           ? { kind: "hasChildren", name, type: dependents[1]!, children: listed, message }

@@ -133,6 +133,14 @@ describe("zfs errors", () => {
     assert.equal(f.message, stderr.trimEnd());
   });
 
+  it("lists each dependent once, though zfs may print one twice", () => {
+    const [f] = parseZfsErrors(
+      "cannot destroy 'tank/a': filesystem has children\nuse '-r' to destroy the following datasets:\ntank/a/r\ntank/a/r\n",
+    );
+    assert.ok(f!.kind === "hasChildren");
+    assert.deepEqual(f.children, ["tank/a/r"]);
+  });
+
   it("lists the clones that hold a snapshot", () => {
     const [f] = parseZfsErrors(
       "cannot destroy 'tank/a@s': snapshot has dependent clones\nuse '-R' to destroy the following datasets:\ntank/c\n",

@@ -7,7 +7,7 @@
 import { checkWith } from "../check";
 import { type CheckResult, type DiffResult, PartialCreateError, type ResourceKind } from "../resource";
 import { hostFor, type Host } from "../ssh";
-import type { Connection } from "../ssh/connection";
+import { hostLabel as hostId } from "../ssh/connection";
 import { planChanges } from "./changes";
 import * as cmd from "./commands";
 import { observeJail, type JailObservation } from "./inventory";
@@ -44,10 +44,7 @@ export interface JailOutputs extends JailInputs {
 /** A jail's rc scripts may take a while to start or stop its services (stop.timeout alone is 10 s a jail). */
 const RC_TIMEOUT = { timeoutMs: 600_000 };
 
-/** "host" or "host:port": the host part of every id. */
-export function hostId(c: Connection): string {
-  return c.port === undefined || c.port === 22 ? c.host : `${c.host}:${c.port}`;
-}
+export { hostId };
 
 function rules(i: Pick<JailInputs, "name" | "limits">): string[] {
   return cmd.limitRules(i.name, i.limits as Record<string, string>).map(formatRctlRule);

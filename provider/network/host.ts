@@ -1,10 +1,7 @@
 // Natural ids for network objects: the host as the connection names it, then the object's own name.
-import type { Connection } from "../ssh/connection";
+import { hostLabel, type Connection } from "../ssh/connection";
 
-/** "host" or "host:port": the machine, without the user or keys that reach it. */
-export function hostLabel(c: Pick<Connection, "host" | "port">): string {
-  return c.port === undefined || c.port === 22 ? c.host : `${c.host}:${c.port}`;
-}
+export { hostLabel };
 
 export function objectId(c: Pick<Connection, "host" | "port">, name: string): string {
   return `${hostLabel(c)}/${name}`;

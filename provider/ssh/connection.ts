@@ -62,6 +62,11 @@ function canonical(c: Connection): unknown {
   ];
 }
 
+/** "host" or "host:port": the machine, without the user or keys that reach it; the host part of every id. */
+export function hostLabel(c: Pick<Connection, "host" | "port">): string {
+  return c.port === undefined || c.port === 22 ? c.host : `${c.host}:${c.port}`;
+}
+
 /** "user@host:port", for messages: never a secret. */
 export function describeConnection(c: Connection): string {
   return `${c.user ?? "root"}@${c.host}${c.port === undefined || c.port === 22 ? "" : `:${c.port}`}`;

@@ -7,7 +7,7 @@
 // (`appliedValues`), not with guessed aliases: `compression=gzip-6` reads back as `gzip`, and that is no drift.
 // A refresh that finds another local value (or none) writes it into the outputs, so the next diff sees it.
 import { PartialCreateError, type DiffResult } from "../resource";
-import type { Connection } from "../ssh/connection";
+import { hostLabel, type Connection } from "../ssh/connection";
 import { RemoteCommandError } from "../ssh/errors";
 import { hostFor, type Host } from "../ssh/host";
 import { shellJoin } from "../ssh/quote";
@@ -71,12 +71,7 @@ export interface Flavour<I extends ManagedInputs, O extends ManagedOutputs & I> 
 // ---------------------------------------------------------------------------------------------------------------
 // Pure helpers (exported for the unit tests)
 
-/** "host[:port]", as the oci kinds name hosts. */
-export function hostLabel(connection: Pick<Connection, "host" | "port">): string {
-  return connection.port === undefined || connection.port === 22
-    ? connection.host
-    : `${connection.host}:${connection.port}`;
-}
+export { hostLabel };
 
 /** The natural id: the host and the dataset's guid, which survives renames. */
 export function datasetId(connection: Pick<Connection, "host" | "port">, guid: string): string {

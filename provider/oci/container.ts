@@ -68,11 +68,9 @@ const inputsSchema = z.object({
   env: z
     .record(
       z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be a variable name: letters, digits and _" }),
-      z
-        .string()
-        .refine((v) => !/[\n\r\0]/.test(v), {
-          message: "cannot hold a newline or NUL (podman's env file is one line per variable)",
-        }),
+      z.string().refine((v) => !/[\n\r\0]/.test(v), {
+        message: "cannot hold a newline or NUL (podman's env file is one line per variable)",
+      }),
     )
     .default({}),
   ports: z

@@ -107,7 +107,7 @@ export interface ImageOutputs extends Omit<ImageInputs, "digest"> {
   imageId: string;
   /** The manifest digest of the image on the host. */
   digest: string;
-  /** What the registry's tag pointed to at the last refresh; "" when not asked (pinned, archive). */
+  /** What the registry's tag pointed to at the last pull or refresh; "" when not followed (pinned, archive). */
   registryDigest: string;
   repoDigests: string[];
   size: number;
@@ -176,8 +176,8 @@ function outputsFrom(inputs: ImageInputs, imageName: string, d: ImageDetails, pr
     imageName,
     imageId: d.id,
     digest: d.digest,
-    // Just pulled: the tag points at what is here.
-    registryDigest: "",
+    // Just pulled by tag: the tag points at what is here, so a refresh that finds it there reports no change.
+    registryDigest: pin === undefined && inRef === undefined && inputs.reference !== undefined ? d.digest : "",
     repoDigests: d.repoDigests,
     size: d.size,
     created: d.created,

@@ -44,7 +44,7 @@ export interface OciSandbox {
   archive: OciArchive;
   /** Gives one sandbox host a podman that uses these registries. */
   configureHost(hostDir: string): void;
-  /** Builds a variant of the static image (a new release of the same tag) and pushes it over `reference`. */
+  /** Builds a new release of the image at `reference` (same tag, new digest) and pushes it there. */
   pushNewRelease(reference: string, label: string): OciImage;
   stop(): Promise<void>;
 }
@@ -136,7 +136,13 @@ export async function startOciSandbox(): Promise<OciSandbox> {
       archive,
       configureHost: (hostDir) => configurePodmanHost(hostDir, entries),
       pushNewRelease(reference, label) {
-        const image = buildImage({ rootfs: staticRootfs(v), labels: { "org.freebsd.release": label } });
+        // A runnable image stays runnable: a new release of freebsd-runtime keeps its shell.
+        const runnable = /runtime|app/.test(reference) && canBuildRuntime();
+        const image = buildImage({
+          rootfs: runnable ? runtimeRootfs(v) : staticRootfs(v),
+          cmd: runnable ? ["/bin/sh"] : undefined,
+          labels: { "org.freebsd.release": label },
+        });
         const target = reference.replace(/^(docker\.io|ghcr\.io)\/freebsd\//, `${FREEBSD_NAMESPACE}/`);
         const [reg, repoTag] = target.startsWith(`${registry.address}/`)
           ? [registry, target.slice(registry.address.length + 1)]

@@ -30,7 +30,10 @@ export interface ContainerArgs {
   image: pulumi.Input<string> | Image;
   /** The command and its arguments; the image's CMD by default. */
   command?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Environment variables. Kept secret in state; they reach podman in a 0600 file, never on a command line. */
+  /**
+   * Environment variables. They reach podman in a 0600 file, never on a command line; the outputs keep them
+   * secret, and a value given as a secret (pulumi.secret, config.requireSecret) stays secret in the inputs too.
+   */
   env?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   ports?: pulumi.Input<pulumi.Input<PortArgs>[]>;
   volumes?: pulumi.Input<pulumi.Input<VolumeArgs>[]>;

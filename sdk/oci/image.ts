@@ -1,4 +1,4 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "../connection";
 import { FreeBSDResource } from "../provider";
 
@@ -48,7 +48,7 @@ export class Image extends FreeBSDResource {
   declare public readonly digest: pulumi.Output<string>;
   /** The digest that was pinned, "" when the tag is followed. */
   declare public readonly pinnedDigest: pulumi.Output<string>;
-  /** What the registry's tag pointed to at the last refresh ("" when not asked: pinned, archive, or just pulled). */
+  /** What the registry's tag pointed to at the last pull or refresh ("" when no tag is followed: pinned, archive). */
   declare public readonly registryDigest: pulumi.Output<string>;
   declare public readonly repoDigests: pulumi.Output<string[]>;
   /** Bytes. */
@@ -75,6 +75,8 @@ export class Image extends FreeBSDResource {
       labels: undefined,
       preexisting: undefined,
     };
-    super("oci", "Image", name, { ...outputs, digest: undefined, ...args }, opts, ["credentials"]);
+    // Secret as inputs too (additionalSecretOutputs covers outputs only): state never holds the password.
+    const credentials = args.credentials === undefined ? undefined : pulumi.secret(args.credentials);
+    super("oci", "Image", name, { ...outputs, digest: undefined, ...args, credentials }, opts, ["credentials"]);
   }
 }

@@ -207,18 +207,20 @@ export function podmanOnHost(hostDir: string, args: readonly string[], input?: s
 
 /**
  * Removes every container of a sandbox host. conmon keeps containers running after the SSH session ends, so a
- * host that stops must stop them (their ports, addresses and mounts). It runs as a session of the host would,
- * through its login shell (which may give the host its own filesystem) with its tools first on PATH.
+ * host that stops must stop them (their ports, addresses and mounts). The command runs as a session of the
+ * host runs it: through the host's ForceCommand when it has one (its own filesystem, its tools first on
+ * PATH), else through `loginShell` with that PATH.
  */
 export function stopPodmanHost(hostDir: string, loginShell = "/bin/sh"): void {
   if (!existsSync(hostPath(hostDir, `${CONTAINERS_ETC}/containers.conf`))) return;
-  spawnSync(loginShell, ["-c", "podman rm --all --force --time 0"], {
-    stdio: "ignore",
-    timeout: 120_000,
-    env: {
-      ...process.env,
-      PF_SANDBOX_HOST_DIR: hostDir,
-      PATH: `${path.join(hostDir, "bin")}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
-    },
-  });
+  const command = "podman rm --all --force --time 0";
+  const forceCommand = path.join(hostDir, "run", "force-command.sh");
+  const env = {
+    ...process.env,
+    PF_SANDBOX_HOST_DIR: hostDir,
+    PATH: `${path.join(hostDir, "bin")}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+    SSH_ORIGINAL_COMMAND: command,
+  };
+  const [file, args] = existsSync(forceCommand) ? [forceCommand, []] : [loginShell, ["-c", command]];
+  spawnSync(file, args, { stdio: "ignore", timeout: 120_000, env });
 }

@@ -78,9 +78,13 @@ export function podmanPull(name: string, opts: PullOptions = {}): Word[] {
   return argv;
 }
 
-/** The digest a registry serves for `name` now (what refresh compares with the local image). */
+/**
+ * The manifest a registry serves for `name` now, as raw bytes: their SHA-256 is the digest the tag points to
+ * (what refresh compares with the local image). Raw, because for a multi-platform index a plain inspect must
+ * pick an instance, and fails where none matches this machine's platform.
+ */
 export function skopeoInspect(name: string, opts: { withAuth?: boolean } = {}): Word[] {
-  const argv: Word[] = ["skopeo", "inspect", "--no-tags"];
+  const argv: Word[] = ["skopeo", "inspect", "--raw", "--no-tags"];
   if (opts.withAuth) argv.push("--authfile", PRIVATE_FILE);
   argv.push(`docker://${name}`);
   return argv;

@@ -31,7 +31,7 @@ import {
   parseLoadOutput,
   parsePullOutput,
   parseSha256Quiet,
-  parseSkopeoDigest,
+  parseSkopeoRawDigest,
   type ImageDetails,
   type ImageSummary,
 } from "./parse";
@@ -246,7 +246,7 @@ async function registryDigestNow(host: Host, props: ImageOutputs): Promise<strin
     const result = await registryCommand(host, ref.domain, props.credentials, (withAuth) =>
       skopeoInspect(localName(ref), { withAuth }),
     );
-    return parseSkopeoDigest(result.stdout);
+    return parseSkopeoRawDigest(result.stdout);
   } catch {
     // An unreachable registry must not fail a refresh; the last answer stands until the next one.
     return undefined;

@@ -3,6 +3,8 @@
 // and InspectContainerData); the text shapes are quoted in each function.
 
 /** A line or document a parser could not read; the message quotes it. */
+import { createHash } from "node:crypto";
+
 export class OciParseError extends Error {
   constructor(what: string, text: string) {
     const shown = text.length > 300 ? `${text.slice(0, 300)}…` : text;
@@ -206,17 +208,21 @@ export function parseSha256Quiet(stdout: string): string {
   return hex;
 }
 
-/** `skopeo inspect --no-tags docker://REF`: a JSON object whose `Digest` is the manifest the tag points to. */
-export function parseSkopeoDigest(text: string): string {
+/**
+ * `skopeo inspect --raw docker://REF` prints the manifest (or index) exactly as the registry serves it, without
+ * a newline; its digest is the SHA-256 of those bytes (OCI image-spec descriptor.md, "Digests").
+ */
+export function parseSkopeoRawDigest(stdout: string): string {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(stdout);
   } catch {
-    throw new OciParseError("skopeo inspect", text);
+    throw new OciParseError("the manifest printed by skopeo inspect --raw", stdout);
   }
-  const digest = str((value as Record<string, unknown> | null)?.Digest);
-  if (!DIGEST.test(digest)) throw new OciParseError("the Digest in skopeo inspect", text);
-  return digest;
+  if (value === null || typeof value !== "object" || (value as Record<string, unknown>).schemaVersion !== 2) {
+    throw new OciParseError("the manifest printed by skopeo inspect --raw", stdout);
+  }
+  return `sha256:${createHash("sha256").update(stdout, "utf8").digest("hex")}`;
 }
 
 /** The digests ("sha256:…") named by RepoDigests entries ("name@sha256:…"). */

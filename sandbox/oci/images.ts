@@ -81,20 +81,46 @@ export function buildImage(spec: ImageSpec): OciImage {
   return { digest: `sha256:${sha256(manifest)}`, id: sha256(config), manifest, config, layers: [layer] };
 }
 
-/** The files of an OCI image layout (image-layout.md) holding `image` under `refName`. */
-function layoutFiles(image: OciImage, refName: string): Array<[string, Buffer]> {
+/** A multi-platform image: an OCI image index naming one manifest per platform. */
+export interface OciIndex {
+  /** "sha256:…" of the index: what the tag points to. */
+  digest: string;
+  index: Buffer;
+  platforms: Array<{ os: string; architecture: string; image: OciImage }>;
+}
+
+export function buildIndex(platforms: OciIndex["platforms"]): OciIndex {
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: "application/vnd.oci.image.index.v1+json",
+      manifests: platforms.map((p) => ({
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        digest: p.image.digest,
+        size: p.image.manifest.length,
+        platform: { os: p.os, architecture: p.architecture },
+      })),
+    }),
+  );
+  return { digest: `sha256:${sha256(index)}`, index, platforms };
+}
+
+function isIndex(x: OciImage | OciIndex): x is OciIndex {
+  return "platforms" in x;
+}
+
+/** The files of an OCI image layout (image-layout.md) holding an image or an index under `refName`. */
+function layoutFiles(image: OciImage | OciIndex, refName: string): Array<[string, Buffer]> {
+  const top = isIndex(image)
+    ? { mediaType: "application/vnd.oci.image.index.v1+json", digest: image.digest, size: image.index.length }
+    : { mediaType: "application/vnd.oci.image.manifest.v1+json", digest: image.digest, size: image.manifest.length };
   const index = {
     schemaVersion: 2,
-    manifests: [
-      {
-        mediaType: "application/vnd.oci.image.manifest.v1+json",
-        digest: image.digest,
-        size: image.manifest.length,
-        annotations: { "org.opencontainers.image.ref.name": refName },
-      },
-    ],
+    manifests: [{ ...top, annotations: { "org.opencontainers.image.ref.name": refName } }],
   };
-  const blobs: Buffer[] = [...image.layers, image.config, image.manifest];
+  const images = isIndex(image) ? image.platforms.map((p) => p.image) : [image];
+  const blobs: Buffer[] = images.flatMap((i) => [...i.layers, i.config, i.manifest]);
+  if (isIndex(image)) blobs.push(image.index);
   return [
     ["oci-layout", Buffer.from('{"imageLayoutVersion": "1.0.0"}\n')],
     ["index.json", Buffer.from(`${JSON.stringify(index)}\n`)],
@@ -102,8 +128,8 @@ function layoutFiles(image: OciImage, refName: string): Array<[string, Buffer]> 
   ];
 }
 
-/** Writes an OCI layout directory (for `skopeo copy oci:DIR:REF …`). */
-export function writeLayout(dir: string, image: OciImage, refName: string): void {
+/** Writes an OCI layout directory (for `skopeo copy [--all] oci:DIR:REF …`). */
+export function writeLayout(dir: string, image: OciImage | OciIndex, refName: string): void {
   for (const [name, data] of layoutFiles(image, refName)) {
     mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     writeFileSync(path.join(dir, name), data);

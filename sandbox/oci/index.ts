@@ -9,19 +9,21 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import {
   buildImage,
+  buildIndex,
   canBuildRuntime,
   freebsdArchive,
   runtimeRootfs,
   staticRootfs,
   writeLayout,
   type OciImage,
+  type OciIndex,
 } from "./images";
 import { configurePodmanHost, SKOPEO_BINARY, stopPodmanHost } from "./podman";
 import { SANDBOX_REGISTRY_PASSWORD, SANDBOX_REGISTRY_USER, startRegistry, type Registry } from "./registry";
 
 export { stopPodmanHost, configurePodmanHost } from "./podman";
 export { SANDBOX_REGISTRY_PASSWORD, SANDBOX_REGISTRY_USER } from "./registry";
-export type { OciImage } from "./images";
+export type { OciImage, OciIndex } from "./images";
 
 export interface OciArchive {
   /** The file name FreeBSD publishes it under. */
@@ -46,6 +48,11 @@ export interface OciSandbox {
   configureHost(hostDir: string): void;
   /** Builds a new release of the image at `reference` (same tag, new digest) and pushes it there. */
   pushNewRelease(reference: string, label: string): OciImage;
+  /**
+   * Pushes the static image for freebsd/amd64 and freebsd/arm64 under one index at `reference` (a
+   * docker.io/freebsd or ghcr.io/freebsd name), as FreeBSD publishes its images for several platforms.
+   */
+  pushMultiPlatform(reference: string): OciIndex;
   stop(): Promise<void>;
 }
 
@@ -58,10 +65,10 @@ function sha256(data: Buffer): string {
 }
 
 /** `skopeo copy` of one image from an OCI layout into a registry, as the setup's own client. */
-function push(work: string, image: OciImage, registry: Registry, repoTag: string): void {
+function push(work: string, image: OciImage | OciIndex, registry: Registry, repoTag: string): void {
   const layout = mkdtempSync(path.join(work, "layout-"));
   writeLayout(layout, image, "push");
-  const args = ["copy", "--quiet", "--preserve-digests", "--dest-tls-verify=false"];
+  const args = ["copy", "--quiet", "--all", "--preserve-digests", "--dest-tls-verify=false"];
   if (registry.authenticated) {
     const auth = Buffer.from(`${SANDBOX_REGISTRY_USER}:${SANDBOX_REGISTRY_PASSWORD}`).toString("base64");
     const authFile = path.join(work, "auth.json");
@@ -129,6 +136,13 @@ export async function startOciSandbox(): Promise<OciSandbox> {
       { address: privateRegistry.address },
     ];
     const priv = privateRegistry;
+    /** The registry and repository:tag a reference as a user writes it lands in. */
+    const where = (reference: string): [Registry, string] => {
+      const target = reference.replace(/^(docker\.io|ghcr\.io)\/freebsd\//, `${FREEBSD_NAMESPACE}/`);
+      if (target.startsWith(`${registry.address}/`)) return [registry, target.slice(registry.address.length + 1)];
+      if (target.startsWith(`${priv.address}/`)) return [priv, target.slice(priv.address.length + 1)];
+      return [registry, target];
+    };
     return {
       registry,
       privateRegistry: priv,
@@ -143,15 +157,20 @@ export async function startOciSandbox(): Promise<OciSandbox> {
           cmd: runnable ? ["/bin/sh"] : undefined,
           labels: { "org.freebsd.release": label },
         });
-        const target = reference.replace(/^(docker\.io|ghcr\.io)\/freebsd\//, `${FREEBSD_NAMESPACE}/`);
-        const [reg, repoTag] = target.startsWith(`${registry.address}/`)
-          ? [registry, target.slice(registry.address.length + 1)]
-          : target.startsWith(`${priv.address}/`)
-            ? [priv, target.slice(priv.address.length + 1)]
-            : [registry, target];
-        push(work, image, reg, repoTag);
+        push(work, image, ...where(reference));
         images[reference] = image;
         return image;
+      },
+      pushMultiPlatform(reference) {
+        const index = buildIndex(
+          ["amd64", "arm64"].map((architecture) => ({
+            os: "freebsd",
+            architecture,
+            image: buildImage({ rootfs: staticRootfs(v), architecture }),
+          })),
+        );
+        push(work, index, ...where(reference));
+        return index;
       },
       async stop() {
         await Promise.all([registry.stop(), priv.stop()]);

@@ -74,6 +74,22 @@ describe("oci:Image on a sandbox host", () => {
     await sh(`podman rmi ${STATIC}`);
   });
 
+  it("follows a multi-platform tag without drift: the index digest is among the image's own", async () => {
+    const index = registries.pushMultiPlatform("docker.io/freebsd/freebsd-multi:14.3");
+    const inputs = await checked<ImageInputs>(imageKind, {
+      owner: "t/s/Image/multi",
+      reference: "docker.io/freebsd/freebsd-multi:14.3",
+      platform: "freebsd/arm64",
+    });
+    const { outs } = await imageKind.create(inputs);
+    assert.equal(outs.architecture, "arm64");
+    assert.equal(outs.imageId, index.platforms[1]!.image.id);
+    const read = (await imageKind.read("id", outs))!.props;
+    assert.equal(read.registryDigest, index.digest, "skopeo --raw sees the index, whatever this machine's platform");
+    assert.equal((await imageKind.diff("id", read, inputs)).changes, false);
+    await imageKind.delete("id", read);
+  });
+
   it("refuses an archive whose checksum differs, having loaded nothing; the sha256 seen is quoted", async () => {
     const file = "/var/tmp/static.txz";
     mkdirSync(hostPath(box.dir, "/var/tmp"), { recursive: true });

@@ -79,7 +79,7 @@ describe("registry commands", () => {
       "ghcr.io/freebsd/freebsd-static:14.3",
     ]);
     assert.deepEqual(skopeoInspect("r.example:5000/a/b:1", { withAuth: true }), [
-      "skopeo", "inspect", "--no-tags", "--authfile", privateFile, "docker://r.example:5000/a/b:1",
+      "skopeo", "inspect", "--raw", "--no-tags", "--authfile", privateFile, "docker://r.example:5000/a/b:1",
     ]); // prettier-ignore
   });
 

@@ -50,13 +50,6 @@ export const imageInspect = {
   exitCode: 125,
 };
 
-export const skopeo = {
-  stdout:
-    '{\n    "Name": "docker.io/freebsd/freebsd-runtime",\n    "Digest": "sha256:4f30bde6bc109fd2b7e7e31d144e1e2d7eed4abfc38ed01f9a72aa1c177e462e",\n    "RepoTags": [],\n    "Created": "2025-06-10T00:00:00Z",\n    "DockerVersion": "",\n    "Labels": null,\n    "Architecture": "amd64",\n    "Os": "freebsd",\n    "Layers": [\n        "sha256:8e3577a4872d42f1d0dae72c11f99f9cc10871059b359c8f6e1af671a13754e3"\n    ],\n    "Env": null\n}\n',
-  stderr: "",
-  exitCode: 0,
-};
-
 export const ps = {
   stdout:
     '[\n  {\n    "AutoRemove": false,\n    "Command": [\n      "/bin/sleep",\n      "600"\n    ],\n    "CreatedAt": "Less than a second ago",\n    "Exited": false,\n    "ExitedAt": -62135596800,\n    "ExitCode": 0,\n    "Id": "d4f04aef32ede76ce8f27e3c6998d21efa545288ff7fa3b5e79f33bab0b4cbf8",\n    "Image": "docker.io/freebsd/freebsd-runtime:14.3",\n    "ImageID": "f12ffbb7d72515e585939cbd19eed2683e0bf82b5449d9382444e645dccf3b7b",\n    "IsInfra": false,\n    "Labels": {\n      "pulumi-freebsd:owner": "p/s/Container/web"\n    },\n    "Mounts": [],\n    "Names": [\n      "web"\n    ],\n    "Namespaces": {\n      \n    },\n    "Networks": [\n      "podman"\n    ],\n    "Pid": 21459,\n    "Pod": "",\n    "PodName": "",\n    "Ports": [\n      {\n        "host_ip": "127.0.0.1",\n        "container_port": 80,\n        "host_port": 18081,\n        "range": 1,\n        "protocol": "tcp"\n      }\n    ],\n    "Size": null,\n    "StartedAt": 1796388994,\n    "State": "running",\n    "Status": "Up Less than a second ago",\n    "Created": 1796388994\n  },\n  {\n    "AutoRemove": false,\n    "Command": [\n      "/nonexistent"\n    ],\n    "CreatedAt": "Less than a second ago",\n    "Exited": false,\n    "ExitedAt": -62135596800,\n    "ExitCode": 0,\n    "Id": "911708bdb6fd8e583bfaeca3534822803f955e393136c4f444dd080194ec4444",\n    "Image": "docker.io/freebsd/freebsd-runtime:14.3",\n    "ImageID": "f12ffbb7d72515e585939cbd19eed2683e0bf82b5449d9382444e645dccf3b7b",\n    "IsInfra": false,\n    "Labels": null,\n    "Mounts": [],\n    "Names": [\n      "bad"\n    ],\n    "Namespaces": {\n      \n    },\n    "Networks": [\n      "podman"\n    ],\n    "Pid": 0,\n    "Pod": "",\n    "PodName": "",\n    "Ports": null,\n    "Size": null,\n    "StartedAt": -62135596800,\n    "State": "created",\n    "Status": "Created",\n    "Created": 1796388994\n  }\n]\n',
@@ -96,4 +89,12 @@ export const runFails = {
   stderr:
     'WARNING: image platform ({amd64 freebsd  [] }) does not match the expected platform ({amd64 linux  [] })\nError: runc: runc create failed: unable to start container process: exec: "/nonexistent": stat /nonexistent: no such file or directory: OCI runtime attempted to invoke a command that was not found\n',
   exitCode: 127,
+};
+
+/** `skopeo inspect --raw --no-tags docker://docker.io/freebsd/freebsd-runtime:14.3`: the manifest's exact bytes. */
+export const skopeoRaw = {
+  stdout:
+    '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:f12ffbb7d72515e585939cbd19eed2683e0bf82b5449d9382444e645dccf3b7b","size":295},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:8e3577a4872d42f1d0dae72c11f99f9cc10871059b359c8f6e1af671a13754e3","size":1115277}],"annotations":{}}',
+  stderr: "",
+  exitCode: 0,
 };

@@ -12,7 +12,7 @@ import {
   parsePsJson,
   parsePullOutput,
   parseSha256Quiet,
-  parseSkopeoDigest,
+  parseSkopeoRawDigest,
   parseZfsList,
 } from "../../provider/oci/parse";
 import * as real from "./oci-fixtures";
@@ -148,9 +148,11 @@ describe("text outputs", () => {
     assert.throws(() => parseSha256Quiet("sha256: /x: No such file or directory\n"), OciParseError);
   });
 
-  it("skopeo inspect: the digest the tag points to", () => {
-    assert.equal(parseSkopeoDigest(real.skopeo.stdout), RUNTIME_DIGEST);
-    assert.throws(() => parseSkopeoDigest("{}"), /Digest in skopeo inspect/);
+  it("skopeo inspect --raw: the digest the tag points to is the SHA-256 of the bytes served", () => {
+    assert.equal(parseSkopeoRawDigest(real.skopeoRaw.stdout), RUNTIME_DIGEST);
+    // The same manifest with a newline added is another document, so another digest.
+    assert.notEqual(parseSkopeoRawDigest(`${real.skopeoRaw.stdout}\n`), RUNTIME_DIGEST);
+    assert.throws(() => parseSkopeoRawDigest('{"Name":"x"}'), /manifest printed by skopeo inspect --raw/);
   });
 
   it("RepoDigests to digests", () => {

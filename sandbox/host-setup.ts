@@ -1,9 +1,23 @@
-// Bringing one sandbox host up and down: its files, keys and state, its sshd (on loopback or in a
-// namespace), and the latency in front of it.
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// Bringing one sandbox host up and down: its files, keys and state, its own filesystem (a mount namespace,
+// force-command.ts), its sshd (on loopback or in a network namespace), and the latency in front of it.
+import { spawn } from "node:child_process";
+import {
+  chmodSync,
+  copyFileSync,
+  lchownSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import * as path from "node:path";
-import { writeForceCommand, writeToolWrappers } from "./force-command";
+import { createHostNamespace, removeHostNamespace, which, writeForceCommand, writeToolWrappers } from "./force-command";
 import { applyNetem, createNetns, releaseClaim, removeNetns, type Netns } from "./netns";
 import { alive, signal, waitFor } from "./procs";
 import type { HostRecord } from "./record";
@@ -18,15 +32,55 @@ export interface HostOptions {
   loginShell?: string;
 }
 
-function which(cmd: string): string {
-  const r = spawnSync("sh", ["-c", `command -v ${cmd}`], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`sandbox: ${cmd} is needed and not on PATH`);
-  return r.stdout.trim();
+/**
+ * Copies what any user of this machine may read under `src` to `dst`, owners, modes and times kept, without
+ * replacing anything already there: no shadow file, no private keys.
+ */
+function copyReadable(src: string, dst: string): void {
+  let st;
+  try {
+    st = lstatSync(src);
+  } catch {
+    return; // removed meanwhile
+  }
+  const there = lstatSync(dst, { throwIfNoEntry: false });
+  if (st.isSymbolicLink()) {
+    if (there !== undefined) return;
+    symlinkSync(readlinkSync(src), dst);
+    lchownSync(dst, st.uid, st.gid);
+  } else if (st.isDirectory()) {
+    if ((st.mode & 0o005) !== 0o005) return;
+    if (there === undefined) mkdirSync(dst);
+    if (there === undefined || there.isDirectory()) {
+      for (const name of readdirSync(src)) copyReadable(path.join(src, name), path.join(dst, name));
+    }
+    if (there !== undefined) return;
+    chmodSync(dst, st.mode & 0o7777);
+    lchownSync(dst, st.uid, st.gid);
+    utimesSync(dst, st.atime, st.mtime);
+  } else if (st.isFile() && (st.mode & 0o004) !== 0 && there === undefined) {
+    copyFileSync(src, dst);
+    chmodSync(dst, st.mode & 0o7777);
+    lchownSync(dst, st.uid, st.gid);
+    utimesSync(dst, st.atime, st.mtime);
+  }
+}
+
+/**
+ * The host's own configuration directories, which its sessions see at /etc and /usr/local/etc: /etc starts as
+ * this machine's (about 4 MB), so that Linux programs run over SSH still find passwd, nsswitch.conf and
+ * ld.so.cache, under the files the simulated tools wrote already (rc.conf…), which stay theirs.
+ * /usr/local/etc starts with what the tools put there. /zroot is the pool's mountpoint on a ZFS install.
+ */
+function seedHostFiles(dir: string): void {
+  copyReadable("/etc", path.join(dir, "root", "etc"));
+  for (const own of ["usr/local/etc", "zroot"]) mkdirSync(path.join(dir, "root", own), { recursive: true });
 }
 
 export async function startHost(root: string, index: number, opts: HostOptions): Promise<HostRecord> {
   const name = `host-${index}`;
   const dir = path.join(root, name);
+  removeHostNamespace(dir); // one a crash left
   rmSync(dir, { recursive: true, force: true });
   for (const sub of ["ssh", "run", "root"]) mkdirSync(path.join(dir, sub), { recursive: true });
   const files = sshdFiles(dir);
@@ -34,6 +88,7 @@ export async function startHost(root: string, index: number, opts: HostOptions):
   writeFileSync(files.authorizedKeys, `${makeKey(files.clientKey)}\n`);
   const hostname = `sandbox${index}.example.org`;
   seedHostState(dir, hostname);
+  seedHostFiles(dir);
   writeToolWrappers(dir);
   const shell = opts.loginShell ?? "/bin/sh";
   const forceCommand = writeForceCommand(dir, which("flock"), shell);
@@ -42,11 +97,18 @@ export async function startHost(root: string, index: number, opts: HostOptions):
   const lossPct = opts.lossPct ?? 0;
   if (!opts.netns) {
     if (latencyMs > 0 || lossPct > 0) throw new Error("sandbox: latency and loss need netns mode (--netns)");
-    return startOnLoopback({ name, dir, hostname, shell }, forceCommand);
+    createHostNamespace(dir);
+    try {
+      return await startOnLoopback({ name, dir, hostname, shell }, forceCommand);
+    } catch (err) {
+      removeHostNamespace(dir);
+      throw err;
+    }
   }
 
   const ns = await createNetns();
   try {
+    createHostNamespace(dir); // before sshd: its sessions enter it
     const record: HostRecord = {
       name,
       dir,
@@ -122,6 +184,7 @@ export async function stopHost(record: HostRecord): Promise<void> {
     await waitFor("the delay proxy to exit", () => !alive(proxy));
   }
   if (record.netns !== undefined) removeNetns(record.netns);
+  removeHostNamespace(record.dir);
 }
 
 function cmdline(pid: number): string {

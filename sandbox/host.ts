@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { runFiles } from "./force-command";
+import { removeHostNamespace, runFiles } from "./force-command";
 import { startHost, stopHost } from "./host-setup";
 import { killTree } from "./procs";
 import { readRecord, removeRecord, writeRecord, type HostRecord, type SandboxRecord } from "./record";
@@ -231,12 +231,17 @@ function sandboxOf(record: SandboxRecord, stopOnExit: boolean): Sandbox {
   };
 }
 
-/** Best effort at process exit, when nothing asynchronous can run: kill, unnamespace, clean up. */
+/** Best effort at process exit, when nothing asynchronous can run: kill, unnamespace, unmount, clean up. */
 function stopSync(record: SandboxRecord): void {
   for (const host of record.hosts) {
     for (const pid of listeners(sshdFiles(host.dir))) killTree(pid);
     if (host.delay?.proxyPid !== undefined) killTree(host.delay.proxyPid);
     if (host.netns !== undefined) removeNetns(host.netns);
+    try {
+      removeHostNamespace(host.dir);
+    } catch {
+      // best effort: the next start in this root, or any host's start, removes what is left
+    }
   }
   removeRecord(record.root);
   if (record.ownsRoot) rmSync(record.root, { recursive: true, force: true });

@@ -86,15 +86,19 @@ export function listenerPid(f: SshdFiles): number | undefined {
 }
 
 /**
- * Starts sshd (inside `netns` when given) and waits until `host:port` answers with an SSH banner. Throws
- * with sshd's log when it exits instead, e.g. because the port was taken meanwhile.
+ * Starts sshd (inside the network namespace `netns` when given) and waits until `host:port` answers with an
+ * SSH banner. Throws with sshd's log when it exits instead, e.g. because the port was taken meanwhile.
  */
 export async function startSshd(f: SshdFiles, host: string, port: number, netns?: string): Promise<number> {
   mkdirSync("/run/sshd", { recursive: true, mode: 0o755 }); // privilege separation directory
   writeFileSync(f.log, "");
   const argv = [SSHD, "-f", f.config, "-E", f.log];
+  // nsenter rather than `ip netns exec`, which would give sshd a mount namespace of its own: the kernel does
+  // not copy namespace files into a new mount namespace, and the ForceCommand enters the host's by its file.
   const r =
-    netns === undefined ? spawnSync(argv[0]!, argv.slice(1)) : spawnSync("ip", ["netns", "exec", netns, ...argv]);
+    netns === undefined
+      ? spawnSync(argv[0]!, argv.slice(1))
+      : spawnSync("nsenter", [`--net=/run/netns/${netns}`, "--", ...argv]);
   if (r.status !== 0) throw new Error(`sandbox: ${argv.join(" ")} failed: ${String(r.stderr).trim()}`);
   await waitFor(`sshd on ${host}:${port} to greet`, async () => {
     const log = readFileSync(f.log, "utf8");

@@ -59,21 +59,30 @@ function toml(value: string): string {
   return JSON.stringify(value);
 }
 
+/** This host's bridge number: from a hash of its directory, so concurrent sandboxes' hosts rarely share one. */
+function networkNumber(hostDir: string): number {
+  return (createHash("sha256").update(path.resolve(hostDir)).digest().readUInt16BE(0) % 250) + 1;
+}
+
+/** The bridge interface of this host's "podman" network. */
+export function bridgeOf(hostDir: string): string {
+  return `cni-podman${networkNumber(hostDir)}`;
+}
+
 /**
  * The "podman" network of this host, as `podman network create` writes a CNI config: on FreeBSD it is the
  * bridge cni-podman0 on 10.88.0.0/16. Sandbox hosts share this machine's network stack, so each gets its own
- * bridge and /24 (numbered from its directory, host-N) and its own address leases; hosts never collide.
+ * bridge and /24 and its own address leases.
  */
 export function defaultNetwork(hostDir: string): string {
-  const m = /-(\d+)$/.exec(path.basename(hostDir));
-  const n = m ? (Number(m[1]) % 250) + 1 : (createHash("sha256").update(hostDir).digest()[0]! % 250) + 1;
+  const n = networkNumber(hostDir);
   const config = {
     cniVersion: "0.4.0",
     name: "podman",
     plugins: [
       {
         type: "bridge",
-        bridge: `cni-podman${n}`,
+        bridge: bridgeOf(hostDir),
         isGateway: true,
         ipMasq: true,
         hairpinMode: true,
@@ -223,4 +232,8 @@ export function stopPodmanHost(hostDir: string, loginShell = "/bin/sh"): void {
   };
   const [file, args] = existsSync(forceCommand) ? [forceCommand, []] : [loginShell, ["-c", command]];
   spawnSync(file, args, { stdio: "ignore", timeout: 120_000, env });
+  // CNI leaves a network's bridge behind when its last container goes; this one is only this host's.
+  if (existsSync(`/sys/class/net/${bridgeOf(hostDir)}`)) {
+    spawnSync("ip", ["link", "delete", bridgeOf(hostDir)], { stdio: "ignore" });
+  }
 }

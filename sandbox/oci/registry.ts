@@ -88,6 +88,12 @@ export async function startRegistry(opts: { auth?: boolean } = {}): Promise<Regi
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // A test runner that is killed still ends its registries (nothing asynchronous runs at exit).
+  const atExit = () => {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.once("exit", atExit);
   try {
     await waitReady(address, child, () => output);
   } catch (err) {
@@ -99,6 +105,7 @@ export async function startRegistry(opts: { auth?: boolean } = {}): Promise<Regi
     address,
     authenticated: opts.auth === true,
     async stop() {
+      process.removeListener("exit", atExit);
       if (child.exitCode === null) {
         child.kill("SIGTERM");
         await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);

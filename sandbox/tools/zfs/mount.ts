@@ -3,7 +3,7 @@
 // new mountpoint, and goes with a destroyed filesystem), so data written before a rename is still there after.
 import { existsSync, mkdirSync, renameSync, rmSync } from "node:fs";
 import * as path from "node:path";
-import { hostPath } from "../hostfs";
+import { ensureHostDir, hostPath } from "../hostfs";
 import { type ZfsState, descendantsOf } from "./model";
 import { prop } from "./props";
 import { propGet } from "./values";
@@ -34,7 +34,8 @@ export function mount(zs: ZfsState, io: MountIo, name: string): boolean {
     io.err(`cannot mount '${mp}': failed to create mountpoint: Read-only file system\n`);
     return false;
   }
-  mkdirSync(hostPath(io.hostDir, mp), { recursive: true });
+  // Made visible at once in the host's namespace, so the same session can write into it.
+  ensureHostDir(io.hostDir, mp);
   zs.datasets[name]!.mounted = true;
   return true;
 }

@@ -46,9 +46,10 @@ export function ociHostChecks(): OciProbe[] {
           subject: "podman storage",
           status: "missing",
           detail: `driver ${driver}, runtime ${runtime ?? "?"}: on FreeBSD the zfs driver keeps layers as datasets (vfs copies every layer)`,
+          // The file is the operator's: say what to set rather than edit it blind.
           fix: [
             "zfs create -o mountpoint=/var/db/containers zroot/containers",
-            `sed -i '' -e 's/^driver = .*/driver = "zfs"/' ${STORAGE_CONF}`,
+            `# in ${STORAGE_CONF}: driver = "zfs" and graphroot = "/var/db/containers/storage"`,
           ],
         };
       },

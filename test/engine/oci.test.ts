@@ -177,6 +177,15 @@ describe("engine: the OCI example (image, container, jail template)", () => {
     assert.equal(containerState("web"), "running");
   });
 
+  it("a container removed behind Pulumi's back: refresh drops it, up creates it again", async () => {
+    sh("podman rm --force --time 0 web");
+    const refresh = await t.stack.refresh();
+    assert.deepEqual(refresh.summary.resourceChanges, { same: 3, delete: 1 });
+    const up = await t.stack.up();
+    assert.deepEqual(up.summary.resourceChanges, { same: 3, create: 1 });
+    assert.equal(containerState("web"), "running");
+  });
+
   it("a change of env previews as a replacement that names env, and up replaces the container", async () => {
     use({ greeting: "bonjour" });
     const preview = await t.stack.preview({ diff: true });

@@ -22,7 +22,7 @@ import { configurePodmanHost, SKOPEO_BINARY, stopPodmanHost } from "./podman";
 import { SANDBOX_REGISTRY_PASSWORD, SANDBOX_REGISTRY_USER, startRegistry, type Registry } from "./registry";
 
 export { stopPodmanHost, configurePodmanHost } from "./podman";
-export { SANDBOX_REGISTRY_PASSWORD, SANDBOX_REGISTRY_USER } from "./registry";
+export { SANDBOX_REGISTRY_PASSWORD, SANDBOX_REGISTRY_USER, stopRegistryProcess, type Registry } from "./registry";
 export type { OciImage, OciIndex } from "./images";
 
 export interface OciArchive {
@@ -87,13 +87,17 @@ function push(work: string, image: OciImage | OciIndex, registry: Registry, repo
   }
 }
 
-/** Starts both registries and fills them. Needs docker-registry, skopeo, xz (and ldd for the runtime image). */
-export async function startOciSandbox(): Promise<OciSandbox> {
+/**
+ * Starts both registries and fills them. Needs docker-registry, skopeo, xz (and ldd for the runtime image).
+ * With keepRunning the registries outlive this process (a CLI `start`): record their pid and dir, and end
+ * them with stopRegistryProcess.
+ */
+export async function startOciSandbox(opts: { keepRunning?: boolean } = {}): Promise<OciSandbox> {
   const work = mkdtempSync(path.join(tmpdir(), "pf-oci-"));
-  const registry = await startRegistry();
+  const registry = await startRegistry({ keepRunning: opts.keepRunning });
   let privateRegistry: Registry | undefined;
   try {
-    privateRegistry = await startRegistry({ auth: true });
+    privateRegistry = await startRegistry({ auth: true, keepRunning: opts.keepRunning });
     const v = FREEBSD_VERSION;
     const staticImage = buildImage({ rootfs: staticRootfs(v) });
     const runtimeImage = canBuildRuntime() ? buildImage({ rootfs: runtimeRootfs(v), cmd: ["/bin/sh"] }) : staticImage;

@@ -1,7 +1,7 @@
 // A real OCI registry on loopback: Debian's docker-registry (the CNCF distribution registry, 2.8), one process
 // per Registry, its storage in a temporary directory. With `auth`, clients must log in (htpasswd, bcrypt).
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -21,7 +21,35 @@ export interface Registry {
   address: string;
   /** Whether clients must log in (as SANDBOX_REGISTRY_USER). */
   authenticated: boolean;
+  /** The registry process and its directory, for stopRegistryProcess from another process. */
+  pid: number;
+  dir: string;
   stop(): Promise<void>;
+}
+
+export interface RegistryOptions {
+  /** Clients must log in as SANDBOX_REGISTRY_USER. */
+  auth?: boolean;
+  /** Outlive this process (a CLI `start`); stop it later with stopRegistryProcess(pid, dir). */
+  keepRunning?: boolean;
+}
+
+/** Stops a registry started by another process; checks the pid is still that registry first. */
+export function stopRegistryProcess(pid: number, dir: string): void {
+  let cmdline = "";
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    // gone already
+  }
+  if (cmdline.includes(path.join(dir, "config.yml"))) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // ended meanwhile
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
 }
 
 function freePort(): Promise<number> {
@@ -54,7 +82,7 @@ async function waitReady(address: string, child: ChildProcess, log: () => string
 }
 
 /** Starts a registry on a free loopback port; `stop()` ends it and removes its storage. */
-export async function startRegistry(opts: { auth?: boolean } = {}): Promise<Registry> {
+export async function startRegistry(opts: RegistryOptions = {}): Promise<Registry> {
   const dir = mkdtempSync(path.join(tmpdir(), "pf-registry-"));
   const port = await freePort();
   const address = `127.0.0.1:${port}`;
@@ -80,23 +108,33 @@ export async function startRegistry(opts: { auth?: boolean } = {}): Promise<Regi
     "",
   ].join("\n");
   writeFileSync(path.join(dir, "config.yml"), config);
-  let output = "";
+  // Output to a file, not a pipe: a registry that outlives this process must not hold its pipes.
+  const logFile = path.join(dir, "registry.log");
+  const log = openSync(logFile, "a");
   const child = spawn(REGISTRY_BINARY, ["serve", path.join(dir, "config.yml")], {
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: false,
+    stdio: ["ignore", log, log],
+    detached: opts.keepRunning === true,
   });
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  closeSync(log);
+  const readLog = () => {
+    try {
+      return readFileSync(logFile, "utf8");
+    } catch {
+      return "";
+    }
+  };
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   // A test runner that is killed still ends its registries (nothing asynchronous runs at exit).
   const atExit = () => {
     child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   };
-  process.once("exit", atExit);
+  if (opts.keepRunning) child.unref();
+  else process.once("exit", atExit);
   try {
-    await waitReady(address, child, () => output);
+    await waitReady(address, child, readLog);
   } catch (err) {
+    process.removeListener("exit", atExit);
     child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
     throw err;
@@ -104,6 +142,8 @@ export async function startRegistry(opts: { auth?: boolean } = {}): Promise<Regi
   return {
     address,
     authenticated: opts.auth === true,
+    pid: child.pid!,
+    dir,
     async stop() {
       process.removeListener("exit", atExit);
       if (child.exitCode === null) {

@@ -49,14 +49,19 @@ export abstract class FreeBSDResource extends pulumi.dynamic.Resource {
       provider = serializedProvider(kind);
       providers.set(kind, provider);
     }
-    const secrets = { additionalSecretOutputs: [...new Set(["connection", ...secretOutputs])] };
+    const secretNames = [...new Set(["connection", ...secretOutputs])];
+    const secrets = { additionalSecretOutputs: secretNames };
+    // additionalSecretOutputs protects outputs only: the inputs are stored in state too (and printed by
+    // `preview --diff`), so the same properties are made secret on the way in.
+    const inputs: Record<string, unknown> = { ...props };
+    for (const key of secretNames) if (inputs[key] !== undefined) inputs[key] = pulumi.secret(inputs[key]);
     // The ownership marker that objects on a host carry (a ZFS user property, a header line in a file):
     // which stack and resource made them. Kinds refuse to destroy what does not carry it.
     const owner = ownerOf(type, name);
     super(
       provider,
       name,
-      { schemaVersion: undefined, owner, ...props },
+      { schemaVersion: undefined, owner, ...inputs },
       pulumi.mergeOptions(opts, secrets),
       area,
       type,

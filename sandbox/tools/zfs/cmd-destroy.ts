@@ -3,6 +3,7 @@
 // child filesystems (each after its own dependents), then snapshots (each after its clones), then the target).
 import { type Cmd, usage, zfsError, zfsOpen } from "./cli";
 import { type ZfsState, childrenOf, clonesOf, now, snapshotsOf } from "./model";
+import { forgetSnapshot } from "./contents";
 import { mountpointOf, removeFiles } from "./mount";
 import { nicebytes } from "./numbers";
 import { T_FS, T_VOL } from "./props";
@@ -86,6 +87,7 @@ function destroyOne(zs: ZfsState, cmd: Cmd, f: Flags, name: string): boolean {
   }
   delete zs.datasets[name];
   if (ds.type === "snapshot") {
+    forgetSnapshot(cmd.ctx.hostDir, ds.guid);
     const head = zs.datasets[name.slice(0, name.indexOf("@"))];
     if (head) head.snapshotsChanged = now();
   }

@@ -4,6 +4,7 @@ import { type Cmd, EXISTS, usage, zfsError, zfsOpen } from "./cli";
 import { parseProp } from "./cmd-create";
 import { addDataset, checkParents, createAncestors, mountIfMountable } from "./create";
 import { type ZfsState, childrenOf, nextTxg, now, randomGuid, typeBit } from "./model";
+import { captureSnapshot, restoreSnapshot } from "./contents";
 import { canmountOf } from "./mount";
 import { nameError } from "./names";
 import { T_FS, T_SNAP, T_VOL } from "./props";
@@ -84,6 +85,7 @@ export function zfsSnapshot(zs: ZfsState, cmd: Cmd): number {
       ratio: head.ratio,
     };
     head.snapshotsChanged = now();
+    captureSnapshot(zs, cmd.ctx.hostDir, s.slice(0, s.indexOf("@")), zs.datasets[s]!.guid);
   }
   return 0;
 }
@@ -162,5 +164,6 @@ export function zfsClone(zs: ZfsState, cmd: Cmd): number {
     cmd.err("filesystem successfully created, but not mounted\n");
     return 1;
   }
+  restoreSnapshot(zs, cmd.ctx.hostDir, snap, target);
   return 0;
 }

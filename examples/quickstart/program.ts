@@ -20,6 +20,8 @@ export interface QuickstartOptions {
   rawSockets?: boolean;
   /** Also run a second jail, "api", on the same bridge. */
   withApi?: boolean;
+  /** Leave the web jail out (its data stays). */
+  withoutWeb?: boolean;
 }
 
 export function quickstart(connection: ConnectionArgs, opts: QuickstartOptions = {}) {
@@ -55,21 +57,23 @@ export function quickstart(connection: ConnectionArgs, opts: QuickstartOptions =
     });
 
     // 4. The jail: a clone of the template, on the bridge, with the data mounted.
-    const web = new jail.Jail(
-      "web",
-      {
-        connection,
-        name: "web",
-        hostname: opts.hostname ?? "web.example.org",
-        rootfs: { snapshot: template.snapshotName },
-        vnet: webNet,
-        mounts: [{ dataset: webData.name, target: "/usr/local/www" }],
-        allow: { rawSockets: opts.rawSockets ?? false },
-        limits: { maxproc: 200 },
-        exec: { start: "/bin/sh /etc/rc", stop: "/bin/sh /etc/rc.shutdown jail" },
-      },
-      { dependsOn: [nat] },
-    );
+    const web = opts.withoutWeb
+      ? undefined
+      : new jail.Jail(
+          "web",
+          {
+            connection,
+            name: "web",
+            hostname: opts.hostname ?? "web.example.org",
+            rootfs: { snapshot: template.snapshotName },
+            vnet: webNet,
+            mounts: [{ dataset: webData.name, target: "/usr/local/www" }],
+            allow: { rawSockets: opts.rawSockets ?? false },
+            limits: { maxproc: 200 },
+            exec: { start: "/bin/sh /etc/rc", stop: "/bin/sh /etc/rc.shutdown jail" },
+          },
+          { dependsOn: [nat] },
+        );
     const api = apiNet
       ? new jail.Jail("api", {
           connection,
@@ -86,8 +90,7 @@ export function quickstart(connection: ConnectionArgs, opts: QuickstartOptions =
       template: template.snapshotName,
       bridge: lan.name,
       webAddress: webNet.address,
-      webJid: web.jid,
-      webState: web.state,
+      ...(web ? { webJid: web.jid, webState: web.state } : {}),
       dataset: webData.name,
       portForward: nat.anchorPath,
       ...(api ? { apiAddress: apiNet!.address, apiJid: api.jid } : {}),

@@ -461,6 +461,9 @@ function dropJail(ctx: ToolContext, o: Options, jid: number, note: boolean): voi
     const j = jailsState(state);
     j.jails = j.jails.filter((x) => x.jid !== jid);
     state.jails = j;
+    // A vnet jail's network stack, its routing table included, dies with it (vnet(9)).
+    const net = state.net as { defaults?: Record<string, unknown> } | undefined;
+    if (net?.defaults !== undefined) delete net.defaults[sim.name];
   });
   if (o.verbose > 0 || (o.verbose === 0 && note)) ctx.out(`${sim.name}: removed\n`);
 }

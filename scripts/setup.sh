@@ -7,9 +7,11 @@ set -euo pipefail
 cd "$PF_ROOT"
 
 # Debian packages: the sandbox host is a real sshd on loopback; tcsh proves commands survive a csh-family
-# login shell; zfs-fuse is the real ZFS the simulator is compared with (test/fidelity).
+# login shell; zfs-fuse is the real ZFS the simulator is compared with (test/fidelity); podman, skopeo, runc,
+# CNI plugins and iptables run the sandbox's real containers, pulled from real docker-registry instances.
 need=()
-for pkg in openssh-client openssh-server tcsh zfs-fuse; do
+for pkg in openssh-client openssh-server tcsh zfs-fuse podman skopeo runc containernetworking-plugins iptables \
+  docker-registry xz-utils; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -4,6 +4,8 @@ set -euo pipefail
 . "$(dirname "$0")/env.sh"
 cd "$PF_ROOT"
 bash scripts/setup.sh
+# Again: on a fresh machine setup has just installed the Node that env.sh puts first on PATH.
+. scripts/env.sh
 npm run --silent typecheck
 npm run --silent lint
 npm run --silent format:check

@@ -9,5 +9,5 @@ bash scripts/setup.sh
 npm run --silent typecheck
 npm run --silent lint
 npm run --silent format:check
-# Engine tests get their own backend and PULUMI_HOME per test; nothing leaks between runs.
+# Each engine test has its own project directory and file backend; nothing leaks between runs.
 node --test --test-concurrency="${PF_TEST_CONCURRENCY:-2}" "dist/test/**/*.test.js"

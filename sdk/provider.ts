@@ -52,9 +52,10 @@ export abstract class FreeBSDResource extends pulumi.dynamic.Resource {
     const secretNames = [...new Set(["connection", ...secretOutputs])];
     const secrets = { additionalSecretOutputs: secretNames };
     // additionalSecretOutputs protects outputs only: the inputs are stored in state too (and printed by
-    // `preview --diff`), so the same properties are made secret on the way in.
+    // `preview --diff`), so the connection is made secret on the way in. Other inputs keep the secrecy their
+    // values have (a container's env shows its plain variables in a diff, its secret ones as [secret]).
     const inputs: Record<string, unknown> = { ...props };
-    for (const key of secretNames) if (inputs[key] !== undefined) inputs[key] = pulumi.secret(inputs[key]);
+    if (inputs.connection !== undefined) inputs.connection = pulumi.secret(inputs.connection);
     // The ownership marker that objects on a host carry (a ZFS user property, a header line in a file):
     // which stack and resource made them. Kinds refuse to destroy what does not carry it.
     const owner = ownerOf(type, name);

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   try {
     const host = hostFor(box.connection);
 
-    banner("2. pulumi-freebsd doctor, then the fixes it prints (as an operator would run them)");
+    banner("2. pulumi-freebsd doctor, then what the quickstart needs of it (modules, pf.conf calling our anchors)");
     const findings = await runDoctor(host);
     process.stdout.write(formatReport(host.name, findings));
     await prepareHost(host);

@@ -4,6 +4,7 @@
 import type { HostState } from "../state";
 import { DEFAULT_HOSTNAME } from "./facts";
 import { writeHostFile } from "./hostfs";
+import { UPLINK } from "./net-state";
 
 export const RC_DEFAULTS = "/etc/defaults/rc.conf";
 export const RC_CONF_FILES = ["/etc/rc.conf", "/etc/rc.conf.local"];
@@ -60,13 +61,14 @@ export interface RcFiles {
 }
 
 /**
- * /etc/rc.conf as bsdinstall(8) leaves a ZFS install (UNCONFIRMED in detail: the interface name and the
- * comment line follow a typical 14.x install).
+ * /etc/rc.conf as bsdinstall(8) leaves a ZFS install with a static address (UNCONFIRMED in detail: the comment
+ * line follows a typical 14.x install). The uplink matches the simulated interfaces (net-state.ts: UPLINK).
  */
 export function initialRcConf(hostname: string = DEFAULT_HOSTNAME): string {
   return [
     `hostname="${hostname}"`,
-    `ifconfig_vtnet0="DHCP"`,
+    `ifconfig_${UPLINK.name}="inet ${UPLINK.address}/${UPLINK.prefix}"`,
+    `defaultrouter="${UPLINK.gateway}"`,
     `sshd_enable="YES"`,
     `moused_nondefault_enable="NO"`,
     `# Set dumpdev to "AUTO" to enable crash dumps, "NO" to disable`,

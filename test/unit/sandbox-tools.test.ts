@@ -176,7 +176,7 @@ describe("simulated FreeBSD tools", () => {
     it("lists what the rc files set with -a, sorted", () => {
       expect(
         run("sysrc", "-a"),
-        "dumpdev: AUTO\nhostname: sandbox.example.org\nifconfig_vtnet0: DHCP\nmoused_nondefault_enable: NO\nsshd_enable: YES\nzfs_enable: YES\n",
+        "defaultrouter: 192.0.2.1\ndumpdev: AUTO\nhostname: sandbox.example.org\nifconfig_em0: inet 192.0.2.10/24\nmoused_nondefault_enable: NO\nsshd_enable: YES\nzfs_enable: YES\n",
       );
       expect(
         run("sysrc"),

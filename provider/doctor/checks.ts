@@ -108,6 +108,20 @@ function baseProbes(): Probe[] {
     });
   }
   list.push({
+    id: "racct",
+    argv: ["sysctl", "-n", "kern.racct.enable"],
+    judge: (out, exit) =>
+      exit === 0 && out.trim() === "1"
+        ? { subject: "RACCT", status: "ok", detail: "kern.racct.enable=1" }
+        : {
+            subject: "RACCT",
+            status: "missing",
+            detail: "kern.racct.enable is 0 (needed for jail limits through rctl); a boot-time tunable",
+            // rctl(8): RACCT is enabled at boot only, from loader.conf(5).
+            fix: ["echo kern.racct.enable=1 >> /boot/loader.conf", "shutdown -r now"],
+          },
+  });
+  list.push({
     id: "pf-enable",
     argv: ["sysrc", "-n", "pf_enable"],
     judge: (out) =>

@@ -85,6 +85,14 @@ const leaves: Leaf[] = [
   fixed("hw.pagesize", [6, 7], "I", () => "4096"),
   fixed("hw.machine_arch", [6, 11], "A", (s) => facts(s).machineArch),
   fixed("security.jail.jailed", [AUTO + 1, AUTO + 1, AUTO + 1], "I", () => "0"),
+  // kern_racct.c: SYSCTL_BOOL(_kern_racct, OID_AUTO, enable, CTLFLAG_RDTUN, …); GENERIC defaults it to 0.
+  // The simulated rctl(8) keeps the same switch (state.rctl.enabled).
+  {
+    ...fixed("kern.racct.enable", [1, AUTO + 4, AUTO + 1], "IU", (s) =>
+      (s.rctl as { enabled?: boolean } | undefined)?.enabled ? "1" : "0",
+    ),
+    tunable: true,
+  },
 ];
 
 export const LEAVES: readonly Leaf[] = leaves.sort((a, b) => compareOids(a.oid, b.oid));

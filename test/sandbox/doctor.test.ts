@@ -41,12 +41,14 @@ describe("doctor against a sandbox host", () => {
     assert.match(run.stdout, /ok +ZFS pools: zroot ONLINE/);
     assert.match(run.stdout, /MISSING {2}kernel module vmm: not loaded/);
     assert.match(run.stdout, /MISSING {2}package podman-suite: not installed/);
+    assert.match(run.stdout, /MISSING {2}RACCT: kern\.racct\.enable is 0/);
     assert.match(run.stdout, /^ {2}kldload if_bridge$/m);
     assert.match(run.stdout, /^ {2}pkg install -y vm-bhyve$/m);
   });
 
   it("passes the base checks once the printed fixes have run, and the pf anchors once pf.conf calls them", async () => {
     const host = hostFor(box.connection);
+    // RACCT needs a reboot into a new loader.conf: a sandbox host cannot run that fix (its state can).
     const base = /^(FreeBSD|ZFS pools|kernel module .*|package vm-bhyve|pf|pf anchors)$/;
     const before = (await runDoctor(host)).filter((f) => base.test(f.subject));
     const fixes = before.filter((f) => f.status === "missing").flatMap((f) => f.fix ?? []);
@@ -74,5 +76,10 @@ describe("doctor against a sandbox host", () => {
       after.filter((f) => f.status !== "ok"),
       [],
     );
+    // After the reboot the RACCT fix asks for (loader.conf is read at boot).
+    box.state.update((s) => {
+      s.rctl = { enabled: true, rules: [] };
+    });
+    assert.equal((await runDoctor(host)).find((f) => f.subject === "RACCT")!.status, "ok");
   });
 });

@@ -16,7 +16,7 @@ describe("doctor", () => {
     assert.match(script, /pkg info -e vm-bhyve/);
     assert.match(script, /pfctl -n -v -f \/etc\/pf\.conf/);
     assert.match(script, /podman info --format/);
-    assert.equal(script.split("\n").length, 13);
+    assert.equal(script.split("\n").length, 14);
   });
 
   it("reports what is missing with the commands that fix it", () => {
@@ -28,6 +28,7 @@ describe("doctor", () => {
       section("kld-pf", "", 1) +
       section("oci-podman-suite", "", 1) +
       section("pkg-vm-bhyve", "", 0) +
+      section("racct", "0\n", 0) +
       section("pf-enable", "NO\n", 0);
     const findings = parseDoctorOutput(output);
     const bySubject = Object.fromEntries(findings.map((f) => [f.subject, f]));
@@ -39,6 +40,8 @@ describe("doctor", () => {
     assert.equal(bySubject["kernel module if_bridge"]!.status, "ok");
     assert.deepEqual(bySubject["package podman-suite"]!.fix, ["pkg install -y podman-suite"]);
     assert.equal(bySubject["pf"]!.status, "missing");
+    assert.equal(bySubject["RACCT"]!.status, "missing");
+    assert.deepEqual(bySubject["RACCT"]!.fix, ["echo kern.racct.enable=1 >> /boot/loader.conf", "shutdown -r now"]);
     const report = formatReport("root@fbsd", findings);
     assert.match(report, /MISSING {2}kernel module pf: not loaded/);
     assert.match(report, /^ {2}service pf start$/m);

@@ -1,18 +1,45 @@
 #!/usr/bin/env node
 // `pulumi-freebsd-sandbox start|stop|status`: sandbox hosts that outlive the command (sshd daemonizes), found
 // again through <root>/sandbox.json.
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import * as path from "node:path";
 import { isRunning, loadSandbox, startSandbox, stopSandbox, type SandboxHost } from "./host";
+import { startOciSandbox, stopPodmanHost, stopRegistryProcess } from "./oci";
 import { readRecord } from "./record";
 
-const USAGE = `usage: pulumi-freebsd-sandbox start [--hosts N] [--netns] [--latency MS] [--loss PCT] [--root DIR] [--shell PATH]
+const USAGE = `usage: pulumi-freebsd-sandbox start [--hosts N] [--netns] [--latency MS] [--loss PCT] [--root DIR] [--shell PATH] [--oci]
        pulumi-freebsd-sandbox stop [--root DIR]
        pulumi-freebsd-sandbox status [--root DIR] [--json]
 
 The root directory (.sandbox/ under the current directory by default) holds each host's keys, state and
 logs, and sandbox.json, which stop and status read. --latency and --loss need --netns (and root).
+--oci also starts local OCI registries standing in for docker.io/freebsd and ghcr.io/freebsd, and gives each
+host's (real) podman its own storage and a registries.conf that points there (loopback hosts only).
 `;
+
+/** Where a CLI-started sandbox records its OCI registries, so that `stop` from another process ends them. */
+function ociRecordFile(root: string): string {
+  return path.join(root, "oci.json");
+}
+
+async function startOci(root: string, hosts: SandboxHost[]): Promise<string> {
+  const oci = await startOciSandbox({ keepRunning: true });
+  for (const h of hosts) oci.configureHost(h.dir);
+  const registries = [oci.registry, oci.privateRegistry].map((r) => ({ pid: r.pid, dir: r.dir }));
+  writeFileSync(ociRecordFile(root), JSON.stringify({ registries }, null, 1));
+  return oci.registry.address;
+}
+
+async function stopOci(root: string): Promise<void> {
+  const file = ociRecordFile(root);
+  if (!existsSync(file)) return;
+  const record = readRecord(root);
+  for (const h of record?.hosts ?? []) stopPodmanHost(h.dir);
+  const { registries } = JSON.parse(readFileSync(file, "utf8")) as { registries: Array<{ pid: number; dir: string }> };
+  for (const r of registries) stopRegistryProcess(r.pid, r.dir);
+  rmSync(file, { force: true });
+}
 
 function describe(h: SandboxHost): string {
   const { host, port, hostKey } = h.connection;
@@ -55,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       hosts: { type: "string" },
       netns: { type: "boolean" },
+      oci: { type: "boolean" },
       latency: { type: "string" },
       loss: { type: "string" },
       root: { type: "string" },
@@ -86,10 +114,17 @@ async function main(argv: string[]): Promise<number> {
         keepRunning: true,
       });
       process.stdout.write(`Sandbox running in ${root} (stop it with: pulumi-freebsd-sandbox stop --root ${root})\n\n`);
+      if (values.oci) {
+        const address = await startOci(root, sandbox.hosts);
+        process.stdout.write(
+          `OCI registry ${address} serves docker.io/freebsd/* and ghcr.io/freebsd/* to the hosts\n\n`,
+        );
+      }
       for (const h of sandbox.hosts) process.stdout.write(`${describe(h)}\n`);
       return 0;
     }
     case "stop": {
+      await stopOci(root);
       const count = await stopSandbox(root);
       process.stdout.write(count === 0 ? `No sandbox in ${root}.\n` : `Stopped ${count} sandbox host(s) in ${root}.\n`);
       return 0;

@@ -5,10 +5,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { jail, type ConnectionArgs } from "../../sdk";
 import type { JailArgs } from "../../sdk/jail";
-import { closeAllHosts } from "../../provider/ssh";
 import { startSandbox, type Sandbox, type SandboxHost } from "../../sandbox";
 import { rootfsShell } from "../../sandbox/rootfs";
-import { exportedResources, newStack, type TestStack } from "../support/engine";
+import { exportedResources, newStack, type TestStack, tearDown } from "../support/engine";
 import { ssh } from "../support/sandbox";
 
 type Options = Partial<JailArgs> & { trigger?: string };
@@ -61,12 +60,7 @@ describe("engine: jails on a sandbox host", () => {
     t = await newStack("jail-engine", program(box.connection, options));
   });
   after(async () => {
-    try {
-      await t?.cleanup();
-    } finally {
-      closeAllHosts();
-      await sandbox?.stop();
-    }
+    await tearDown(t, sandbox);
   });
 
   it("up creates and starts the jail, and runs the command in it", async () => {

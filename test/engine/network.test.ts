@@ -6,10 +6,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { networkExample, type NetworkExampleOptions } from "../../examples/network/program";
-import { closeAllHosts } from "../../provider/ssh";
 import { startSandbox, type Sandbox, type SandboxHost } from "../../sandbox";
 import { readHostFile, writeHostFile } from "../../sandbox/tools/hostfs";
-import { newStack, type TestStack } from "../support/engine";
+import { newStack, type TestStack, tearDown } from "../support/engine";
 import { ssh } from "../support/sandbox";
 
 const PF_CONF =
@@ -51,12 +50,7 @@ describe("engine: the network example on a sandbox host", () => {
     t = await newStack("network-example", networkExample(box.connection));
   });
   after(async () => {
-    try {
-      await t?.cleanup();
-    } finally {
-      closeAllHosts();
-      await sandbox?.stop();
-    }
+    await tearDown(t, sandbox);
   });
 
   it("up creates the bridge with its address, and the NAT with a port forward", async () => {

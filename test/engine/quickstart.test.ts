@@ -4,11 +4,10 @@
 // jail takes its config, epair, clone and rctl rules and leaves the data dataset alone.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { closeAllHosts } from "../../provider/ssh";
 import { startSandbox, type Sandbox, type SandboxHost } from "../../sandbox";
 import { startOciSandbox, type OciSandbox } from "../../sandbox/oci";
 import { quickstart, type QuickstartOptions } from "../../examples/quickstart/program";
-import { newStack, type TestStack } from "../support/engine";
+import { newStack, type TestStack, tearDown } from "../support/engine";
 import { ssh } from "../support/sandbox";
 
 describe("engine: the quickstart on a sandbox host", () => {
@@ -45,13 +44,7 @@ describe("engine: the quickstart on a sandbox host", () => {
     t = await newStack("quickstart", quickstart(box.connection));
   });
   after(async () => {
-    try {
-      await t?.cleanup();
-    } finally {
-      closeAllHosts();
-      await sandbox?.stop();
-      await registries?.stop();
-    }
+    await tearDown(t, sandbox, registries);
   });
 
   it("up builds the whole stack, and the jail runs on the image with its data mounted", async () => {

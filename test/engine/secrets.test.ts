@@ -6,9 +6,8 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { execa } from "execa";
 import { zfs, type ConnectionArgs } from "../../sdk";
-import { closeAllHosts } from "../../provider/ssh";
 import { startSandbox, type Sandbox, type SandboxHost } from "../../sandbox";
-import { newStack, type TestStack } from "../support/engine";
+import { newStack, type TestStack, tearDown } from "../support/engine";
 
 function program(connection: ConnectionArgs, compression: string) {
   return async () => {
@@ -38,12 +37,7 @@ describe("engine: the connection stays secret", () => {
     t = await newStack("secrets", program(box.connection, "lz4"));
   });
   after(async () => {
-    try {
-      await t?.cleanup();
-    } finally {
-      closeAllHosts();
-      await sandbox?.stop();
-    }
+    await tearDown(t, sandbox);
   });
 
   it("keeps the private key out of state, state files and preview --diff", async () => {

@@ -4,11 +4,10 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { zfsExample, type ZfsExampleOptions } from "../../examples/zfs/program";
 import { zfs } from "../../sdk";
-import { closeAllHosts } from "../../provider/ssh";
 import { startSandbox, type Sandbox, type SandboxHost } from "../../sandbox";
 import { readHostFile, writeHostFile } from "../../sandbox/tools/hostfs";
 import { initialZfs, type ZfsState } from "../../sandbox/tools/zfs/model";
-import { exportedResources, newStack, type TestStack } from "../support/engine";
+import { exportedResources, newStack, type TestStack, tearDown } from "../support/engine";
 import { ssh } from "../support/sandbox";
 
 const ROOT = "zroot/pf-example";
@@ -45,12 +44,7 @@ describe("engine: the zfs example on a sandbox host", () => {
     t = await newStack("zfs-example", zfsExample(box.connection));
   });
   after(async () => {
-    try {
-      await t?.cleanup();
-    } finally {
-      closeAllHosts();
-      await sandbox?.stop();
-    }
+    await tearDown(t, sandbox);
   });
 
   it("up creates the tree: five datasets and volumes, one snapshot", async () => {
@@ -171,12 +165,7 @@ describe("engine: a dataset created but not mounted is recorded, and can be refr
     });
   });
   after(async () => {
-    try {
-      await t?.cleanup();
-    } finally {
-      closeAllHosts();
-      await sandbox?.stop();
-    }
+    await tearDown(t, sandbox);
   });
 
   it("up fails naming the mount, yet the dataset is in the state; refresh and destroy work on it", async () => {
@@ -211,12 +200,7 @@ describe("engine: replacing a dataset replaces the snapshot of it, in an order t
     t = await newStack("zfs-replace", program("sensitive"));
   });
   after(async () => {
-    try {
-      await t?.cleanup();
-    } finally {
-      closeAllHosts();
-      await sandbox?.stop();
-    }
+    await tearDown(t, sandbox);
   });
 
   it("the snapshot goes first, the dataset is replaced, the snapshot is taken again", async () => {

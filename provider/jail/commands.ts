@@ -1,6 +1,6 @@
 // Pure builders: typed arguments to argv arrays and /bin/sh scripts. Every word a user gave goes through the
 // transport's quote()/shellJoin(); the scripts' own text is fixed.
-import { quote, shellJoin } from "../ssh/quote";
+import { quote, shellChain, shellJoin } from "../ssh/quote";
 import type { RctlRule } from "./output";
 import { confPath } from "./render";
 
@@ -8,9 +8,7 @@ import { confPath } from "./render";
 export const OWNER_PROPERTY = "pulumi-freebsd:owner";
 
 /** Commands joined so that the first failure stops the rest and gives the script its exit status. */
-export function chain(commands: Array<string | string[]>): string {
-  return commands.map((c) => (typeof c === "string" ? c : shellJoin(c))).join(" && ");
-}
+export const chain = shellChain;
 
 /**
  * Writes standard input to `file` atomically: a temporary file in the same directory, then a rename, so

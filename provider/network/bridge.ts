@@ -4,7 +4,7 @@
 // are written, through sysrc(8), which edits them in place and leaves every other line alone.
 import { PartialCreateError, type DiffResult, type ResourceKind } from "../resource";
 import { hostFor, type Host } from "../ssh/host";
-import { shellJoin } from "../ssh/quote";
+import { shellChain } from "../ssh/quote";
 import {
   ifconfigAddAlias,
   ifconfigCreate,
@@ -178,7 +178,7 @@ export function planRcConf(current: BridgeRcConf, desired: BridgeConfig): string
 /** Runs commands in one round trip, stopping at the first failure (each quoted by shellJoin). */
 async function runAll(host: Host, commands: string[][]): Promise<void> {
   if (commands.length === 0) return;
-  await host.script(commands.map((c) => shellJoin(c)).join(" && "));
+  await host.script(shellChain(commands));
 }
 
 async function converge(host: Host, name: string, inputs: BridgeInputs, managed: BridgeInputs) {

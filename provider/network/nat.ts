@@ -6,7 +6,7 @@
 // and only when no other anchor under pulumi/ still needs them.
 import { PartialCreateError, type DiffResult, type ResourceKind } from "../resource";
 import { hostFor, type Host } from "../ssh/host";
-import { shellJoin } from "../ssh/quote";
+import { shellChain } from "../ssh/quote";
 import {
   pfctlDisable,
   pfctlFlushAnchor,
@@ -132,7 +132,7 @@ export const natKind: ResourceKind<NatInputs, NatOutputs> = {
       if (!running) steps.push(serviceStart("pf"));
       if (enabledGateway) steps.push(sysrcSet({ gateway_enable: "YES" }));
       if (!forwarding) steps.push(sysctlSet(FORWARDING, "1"));
-      if (steps.length > 0) await host.script(steps.map((s) => shellJoin(s)).join(" && "));
+      if (steps.length > 0) await host.script(shellChain(steps));
       await load(host, inputs);
     } catch (err) {
       throw new PartialCreateError(`${anchor} on ${host.name}: ${(err as Error).message}`, id, { ...outs });
@@ -198,6 +198,6 @@ export const natKind: ResourceKind<NatInputs, NatOutputs> = {
       if (probes.get("running")!.exit === 0) steps.push(pfctlDisable());
       steps.push(sysrcDelete(["pf_enable"]));
     }
-    await host.script(steps.map((s) => shellJoin(s)).join(" && "));
+    await host.script(shellChain(steps));
   },
 };

@@ -1,6 +1,6 @@
 // Pure builders: typed arguments to argv arrays (and to the few scripts that need a private file on the host).
 // Every word of user input is quoted by shellJoin; the only other text in a script is constant.
-import { quote, shellJoin } from "../ssh/quote";
+import { quote, shellChain, shellJoin } from "../ssh/quote";
 
 /** The ZFS user property that marks a dataset as made by one resource of one stack (DESIGN.md). */
 export const OWNER_PROPERTY = "pulumi-freebsd:owner";
@@ -195,7 +195,7 @@ export function zfsListTemplate(dataset: string): string[] {
 export function zfsCreateOwned(dataset: string, owner: string): string {
   const parent = dataset.slice(0, dataset.lastIndexOf("/"));
   const create = shellJoin(["zfs", "create", "-o", `${OWNER_PROPERTY}=${owner}`, dataset]);
-  return parent.includes("/") ? `${shellJoin(["zfs", "create", "-p", parent])} && ${create}` : create;
+  return parent.includes("/") ? shellChain([["zfs", "create", "-p", parent], create]) : create;
 }
 
 export function zfsSetOwner(dataset: string, owner: string): string[] {

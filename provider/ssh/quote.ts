@@ -24,6 +24,15 @@ export function shellJoin(argv: readonly string[]): string {
 }
 
 /**
+ * Commands run one after another, each only if the one before succeeded: argv arrays are quoted word by word,
+ * strings are script fragments already built from quoted words.
+ */
+export function shellChain(commands: ReadonlyArray<readonly string[] | string>): string {
+  if (commands.length === 0) throw new TypeError("empty command chain");
+  return commands.map((c) => (typeof c === "string" ? c : shellJoin(c))).join(" && ");
+}
+
+/**
  * The string sent over SSH, which the login shell of the remote user parses first. That shell may be csh or
  * tcsh (root's shell on older FreeBSD), so the script is always handed to /bin/sh, and the string itself keeps
  * to what csh reads like sh: single-quoted text without newlines or `!` (csh history). A script that has either

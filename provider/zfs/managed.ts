@@ -10,7 +10,7 @@ import { PartialCreateError, type DiffResult } from "../resource";
 import { hostLabel, type Connection } from "../ssh/connection";
 import { RemoteCommandError } from "../ssh/errors";
 import { hostFor, type Host } from "../ssh/host";
-import { shellJoin } from "../ssh/quote";
+import { shellChain } from "../ssh/quote";
 import { createParents, destroy, inheritProperty, renameDataset, setProperties } from "./commands";
 import { AdoptRequiredError, DatasetGoneError, HasDependentsError, NotOwnedError } from "./errors";
 import { descendantsOf, findDataset, localValue, ownerOf, valueOf, type DatasetState } from "./inventory";
@@ -254,7 +254,7 @@ function failuresOf(err: unknown): ZfsFailure[] {
 /** Runs commands in order in one round trip, stopping at the first failure. */
 async function runAll(host: Host, commands: string[][]): Promise<void> {
   if (commands.length === 0) return;
-  await host.script(commands.map(shellJoin).join(" && "));
+  await host.script(shellChain(commands));
 }
 
 async function mustFind(host: Host, what: string, props: ManagedOutputs): Promise<DatasetState> {

@@ -6,7 +6,7 @@ import { PartialCreateError, type DiffResult, type ResourceKind } from "../resou
 import { connectionSchema } from "../ssh/connection";
 import { RemoteCommandError } from "../ssh/errors";
 import { hostFor, type Host } from "../ssh/host";
-import { shellJoin } from "../ssh/quote";
+import { shellChain } from "../ssh/quote";
 import { destroy, inheritProperty, renameSnapshot, setProperties, snapshot } from "./commands";
 import { AdoptRequiredError, DatasetGoneError, HasClonesError, HasDependentsError, NotOwnedError } from "./errors";
 import { clonesOf, findDataset, localValue, ownerOf, snapshotsNamed, valueOf, type DatasetState } from "./inventory";
@@ -204,7 +204,7 @@ async function update(olds: SnapshotOutputs, news: SnapshotInputs): Promise<Snap
   if (ownerOf(state) !== news.owner) sets[OWNER_PROPERTY] = news.owner;
   if (Object.keys(sets).length > 0) commands.push(setProperties(target, sets));
   for (const property of inherits) commands.push(inheritProperty(target, property));
-  if (commands.length > 0) await host.script(commands.map(shellJoin).join(" && "));
+  if (commands.length > 0) await host.script(shellChain(commands));
   const now = await findDataset(host, { name: target, guid: state.guid });
   if (now === undefined) throw new DatasetGoneError("snapshot", target, state.guid, host.name);
   return appliedOutputs(news, now);
@@ -237,7 +237,7 @@ async function remove(props: SnapshotOutputs): Promise<void> {
     destroy(state.name, { recursive: props.recursive }),
   ];
   try {
-    await host.script(commands.map(shellJoin).join(" && "));
+    await host.script(shellChain(commands));
   } catch (err) {
     const failures = failuresOf(err);
     if (failures.some((f) => f.kind === "noSnapshots" || (f.kind === "notFound" && f.name === dataset))) return;

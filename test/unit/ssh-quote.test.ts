@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { quote, remoteCommand, shellJoin } from "../../provider/ssh/quote";
+import { quote, remoteCommand, shellChain, shellJoin } from "../../provider/ssh/quote";
 
 /** Runs `command` the way sshd does: `$SHELL -c command`; the script prints each argument NUL-terminated. */
 function receivedArgv(loginShell: string, argv: string[]): string[] {
@@ -39,6 +39,14 @@ describe("quote", () => {
 
   it("refuses an empty command", () => {
     assert.throws(() => shellJoin([]), /empty command/);
+    assert.throws(() => shellChain([]), /empty command chain/);
+  });
+
+  it("chains commands with &&, quoting argv and keeping built fragments", () => {
+    assert.equal(
+      shellChain([["zfs", "create", "-p", "zroot/a b"], "echo ok", ["sysrc", "x=$(y)"]]),
+      "zfs create -p 'zroot/a b' && echo ok && sysrc 'x=$(y)'",
+    );
   });
 
   it("keeps scripts with newlines or ! out of the login shell's reach", () => {
